@@ -1,0 +1,366 @@
+#include "memprof/heapparse/parse_dump.h"
+
+#include <algorithm>
+#include <charconv>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "maps_parser.h"
+#include "memprof/heapparse/dump_name.h"
+#include "memprof/heapparse/input.h"
+#include "memprof/heapparse/unsample.h"
+#include "memprof/profile/id_index.h"
+#include "text_cursor.h"
+
+namespace memprof::heapparse {
+
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t'; }
+
+const char* skip_spaces(const char* p, const char* end) {
+  while (p < end && is_space(*p)) ++p;
+  return p;
+}
+
+std::string_view token_at(const char* p, const char* end) {
+  const char* q = p;
+  while (q < end && !is_space(*q)) ++q;
+  return {p, static_cast<size_t>(q - p)};
+}
+
+// A top-level line such as "SOME_SECTION:" that this parser does not know.
+bool looks_like_section_header(std::string_view line) {
+  if (line.size() < 2 || line.back() != ':') return false;
+  return std::ranges::all_of(line.substr(0, line.size() - 1), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == ' ' || c == '-';
+  });
+}
+
+bool is_maps_header(std::string_view line) {
+  return line.starts_with("MAPPED_LIBRARIES:") || line.starts_with("--- Memory map:");
+}
+
+class DumpParser {
+ public:
+  DumpParser(std::string_view text, const std::string& path, Diagnostics& diag)
+      : cursor_(text, path), diag_(diag) {
+    profile_.path = path;
+  }
+
+  Profile run() {
+    parse_header();
+    if (profile_.format == DumpFormat::heap_v2) parse_v2_body();
+    else parse_legacy_body();
+    finish();
+    return std::move(profile_);
+  }
+
+ private:
+  // ---- tokens ----------------------------------------------------------------------------
+
+  int64_t parse_count(const char*& p, const char* end) {
+    p = skip_spaces(p, end);
+    int64_t value = 0;
+    auto [next, ec] = std::from_chars(p, end, value);
+    if (ec == std::errc::result_out_of_range)
+      cursor_.fail(p, "a count that fits in 64 bits", token_at(p, end));
+    if (ec != std::errc{}) cursor_.fail(p, "a count", token_at(p, end));
+    p = next;
+    return value;
+  }
+
+  void expect_char(const char*& p, const char* end, char c, const char* what) {
+    p = skip_spaces(p, end);
+    if (p >= end) cursor_.fail(p, what, "end of line");
+    if (*p != c) cursor_.fail(p, what, token_at(p, end));
+    ++p;
+  }
+
+  // "<objs>: <bytes> [<objs>: <bytes>]"
+  RawCounts parse_counts(const char*& p, const char* end) {
+    RawCounts c;
+    c.cur_objects = parse_count(p, end);
+    expect_char(p, end, ':', "':' after the object count");
+    c.cur_bytes = parse_count(p, end);
+    expect_char(p, end, '[', "'[' before the cumulative counts");
+    c.accum_objects = parse_count(p, end);
+    expect_char(p, end, ':', "':' after the cumulative object count");
+    c.accum_bytes = parse_count(p, end);
+    expect_char(p, end, ']', "']' after the cumulative counts");
+    return c;
+  }
+
+  // Parses " 0x1 0x2 ..." (after '@') into a stack of interned locations.
+  StackId parse_stack(const char* p, const char* end) {
+    frames_.clear();
+    for (;;) {
+      p = skip_spaces(p, end);
+      if (p >= end) break;
+      const char* digits = p;
+      if (end - p >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) digits += 2;
+      uint64_t address = 0;
+      auto [next, ec] = std::from_chars(digits, end, address, 16);
+      if (ec == std::errc::result_out_of_range)
+        cursor_.fail(p, "a 64-bit hex address", token_at(p, end));
+      if (ec != std::errc{} || (next < end && !is_space(*next)))
+        cursor_.fail(p, "a hex address", token_at(p, end));
+      frames_.push_back(intern_address(address));
+      p = next;
+    }
+    return profile_.stacks.intern(frames_);
+  }
+
+  LocationId intern_address(uint64_t address) {
+    auto& locations = profile_.locations;
+    uint32_t id = address_index_.find_or_insert(
+        mix_hash(address), [&](uint32_t candidate) { return locations[candidate].address == address; },
+        [&] {
+          locations.push_back(Location{.address = address});
+          return locations.size() - 1;
+        });
+    return LocationId{id};
+  }
+
+  ThreadIndex intern_thread(uint64_t thread_id) {
+    auto& threads = profile_.threads;
+    uint32_t index = thread_index_.find_or_insert(
+        mix_hash(thread_id), [&](uint32_t candidate) { return threads[candidate].id == thread_id; },
+        [&] {
+          threads.push_back(Thread{.id = thread_id});
+          return threads.size() - 1;
+        });
+    return ThreadIndex{index};
+  }
+
+  // "  t*: counts" or "  t<id>: counts [name]". Returns false for "t*".
+  bool parse_thread_counts(std::string_view line, uint64_t& thread_id, RawCounts& counts,
+                           std::string_view* name) {
+    const char* end = line.data() + line.size();
+    const char* p = skip_spaces(line.data(), end);
+    if (p >= end || *p != 't') cursor_.fail(p, "'t*:' or 't<thread>:' counts", token_at(p, end));
+    ++p;
+    bool all_threads = p < end && *p == '*';
+    if (all_threads) {
+      ++p;
+    } else {
+      auto [next, ec] = std::from_chars(p, end, thread_id);
+      if (ec != std::errc{}) cursor_.fail(p, "a thread number or '*' after 't'", token_at(p, end));
+      p = next;
+    }
+    if (p >= end || *p != ':') cursor_.fail(p, "':' after the thread", token_at(p, end));
+    ++p;
+    counts = parse_counts(p, end);
+    p = skip_spaces(p, end);
+    if (name) *name = std::string_view(p, static_cast<size_t>(end - p));
+    else if (p < end) cursor_.fail(p, "end of line after the counts", token_at(p, end));
+    return !all_threads;
+  }
+
+  std::string_view next_line_or_fail(bool& terminated, std::string_view expected) {
+    if (cursor_.at_end()) cursor_.fail_at_end(expected);
+    return cursor_.next_line(terminated);
+  }
+
+  // ---- sections --------------------------------------------------------------------------
+
+  void parse_header() {
+    bool terminated = false;
+    if (cursor_.at_end()) cursor_.fail_at_end("a 'heap_v2/<period>' or 'heap profile:' header");
+    std::string_view line = cursor_.next_line(terminated);
+    const char* end = line.data() + line.size();
+    if (line.starts_with("heap_v2/")) {
+      profile_.format = DumpFormat::heap_v2;
+      profile_.sample_period = parse_period(line.data() + 8, end);
+      if (!terminated) cursor_.fail_at_end("the header's 't*:' line");
+      line = next_line_or_fail(terminated, "the header's 't*:' line");
+      uint64_t thread_id = 0;
+      if (parse_thread_counts(line, thread_id, profile_.header_counts, nullptr))
+        cursor_.fail(line.data(), "the header's 't*:' totals line", line);
+      parse_thread_header_lines();
+    } else if (line.starts_with("heap profile:")) {
+      const char* p = line.data() + 13;
+      profile_.header_counts = parse_counts(p, end);
+      expect_char(p, end, '@', "'@' before the profile kind");
+      p = skip_spaces(p, end);
+      std::string_view kind(p, static_cast<size_t>(end - p));
+      while (!kind.empty() && is_space(kind.back())) kind.remove_suffix(1);
+      if (kind.starts_with("heap_v2/")) {
+        profile_.format = DumpFormat::legacy_heap_v2;
+        profile_.sample_period = parse_period(p + 8, p + kind.size());
+      } else if (kind == "heapprofile") {
+        profile_.format = DumpFormat::legacy_heapprofile;
+        profile_.sample_period = 0;
+      } else {
+        cursor_.fail(p, "'heap_v2/<period>' or 'heapprofile'", kind);
+      }
+    } else {
+      cursor_.fail(line.data(), "a 'heap_v2/<period>' or 'heap profile:' header",
+                   line.substr(0, line.find_first_of(" \t")));
+    }
+  }
+
+  uint64_t parse_period(const char* p, const char* end) {
+    uint64_t period = 0;
+    auto [next, ec] = std::from_chars(p, end, period);
+    if (ec != std::errc{} || period == 0 || skip_spaces(next, end) != end)
+      cursor_.fail(p, "a positive sample period in bytes", token_at(p, end));
+    return period;
+  }
+
+  void parse_thread_header_lines() {
+    while (!cursor_.at_end() && is_space(cursor_.peek())) {
+      bool terminated = false;
+      std::string_view line = cursor_.next_line(terminated);
+      if (skip_spaces(line.data(), line.data() + line.size()) == line.data() + line.size()) continue;
+      if (!terminated) cursor_.fail_at_end("the end of the thread line");
+      uint64_t thread_id = 0;
+      RawCounts counts;
+      std::string_view name;
+      if (!parse_thread_counts(line, thread_id, counts, &name))
+        cursor_.fail(line.data(), "a 't<thread>:' line", line);
+      Thread& thread = profile_.threads[intern_thread(thread_id).value()];
+      thread.header_counts = counts;
+      thread.name = std::string(name);
+    }
+  }
+
+  void parse_v2_body() {
+    bool terminated = false;
+    while (!cursor_.at_end()) {
+      std::string_view line = cursor_.next_line(terminated);
+      if (line.empty()) continue;
+      if (line[0] == '@') {
+        if (!terminated) cursor_.fail_at_end("the end of the stack line and its 't*:' counts");
+        parse_v2_record(parse_stack(line.data() + 1, line.data() + line.size()));
+      } else if (!handle_other_top_level_line(line)) {
+        return;
+      }
+    }
+  }
+
+  void parse_v2_record(StackId stack) {
+    bool terminated = false;
+    std::string_view line = next_line_or_fail(terminated, "'t*:' counts for the stack above");
+    uint64_t thread_id = 0;
+    RawCounts counts;
+    if (parse_thread_counts(line, thread_id, counts, nullptr))
+      cursor_.fail(line.data(), "'t*:' counts for the stack above", line);
+    if (!terminated) cursor_.fail_at_end("the end of the counts line");
+    profile_.samples.push_back({stack, counts, unsample(counts, profile_.sample_period)});
+    // Per-thread lines follow, indented, until the next record.
+    while (!cursor_.at_end() && is_space(cursor_.peek())) {
+      line = cursor_.next_line(terminated);
+      if (skip_spaces(line.data(), line.data() + line.size()) == line.data() + line.size()) continue;
+      if (!parse_thread_counts(line, thread_id, counts, nullptr))
+        cursor_.fail(line.data(), "a 't<thread>:' line", line);
+      if (!terminated) cursor_.fail_at_end("the end of the thread counts line");
+      profile_.thread_samples.push_back(
+          {stack, intern_thread(thread_id), counts, unsample(counts, profile_.sample_period)});
+    }
+  }
+
+  void parse_legacy_body() {
+    bool terminated = false;
+    while (!cursor_.at_end()) {
+      std::string_view line = cursor_.next_line(terminated);
+      const char* end = line.data() + line.size();
+      const char* p = skip_spaces(line.data(), end);
+      if (p == end) continue;
+      if (*p >= '0' && *p <= '9') {
+        if (!terminated) cursor_.fail_at_end("the end of the stack line");
+        RawCounts counts = parse_counts(p, end);
+        expect_char(p, end, '@', "'@' before the stack");
+        StackId stack = parse_stack(p, end);
+        profile_.samples.push_back({stack, counts, unsample(counts, profile_.sample_period)});
+      } else if (!handle_other_top_level_line(line)) {
+        return;
+      }
+    }
+  }
+
+  // Sections after the records. Returns false when the rest of the file has been consumed.
+  bool handle_other_top_level_line(std::string_view line) {
+    if (is_maps_header(line)) {
+      parse_maps_section();
+      return false;
+    }
+    if (looks_like_section_header(line)) {
+      diag_.warn(fmt::format("{}: ignored unknown section '{}'", cursor_.position(line.data()),
+                             quote_token(line)));
+      skip_unknown_section();
+      return true;
+    }
+    const char* end = line.data() + line.size();
+    cursor_.fail(line.data(),
+                 profile_.format == DumpFormat::heap_v2
+                     ? "a '@ <addresses>' stack record or 'MAPPED_LIBRARIES:'"
+                     : "a '<objs>: <bytes> [<objs>: <bytes>] @ <addresses>' line or 'MAPPED_LIBRARIES:'",
+                 token_at(line.data(), end));
+  }
+
+  void skip_unknown_section() {
+    bool terminated = false;
+    while (!cursor_.at_end() && cursor_.peek() != '@') {
+      std::string_view line = cursor_.next_line(terminated);
+      if (is_maps_header(line)) {
+        parse_maps_section();
+        return;
+      }
+    }
+  }
+
+  void parse_maps_section() {
+    profile_.has_maps_section = true;
+    bool terminated = false;
+    size_t unreadable = 0;
+    const char* first_unreadable = nullptr;
+    while (!cursor_.at_end()) {
+      std::string_view line = cursor_.next_line(terminated);
+      if (line.empty() || line.starts_with("build=")) continue;
+      std::optional<MapsLine> maps = parse_maps_line(line);
+      if (!maps) {
+        if (!unreadable++) first_unreadable = line.data();
+        continue;
+      }
+      Mapping m{.start = maps->start, .limit = maps->limit, .offset = maps->offset};
+      m.path = profile_.strings.intern(maps->path);
+      m.executable = maps->executable;
+      m.deleted = maps->deleted;
+      profile_.mappings.push_back(m);
+    }
+    if (unreadable)
+      diag_.warn(fmt::format("{}: ignored {} unreadable line(s) in MAPPED_LIBRARIES",
+                             cursor_.position(first_unreadable), unreadable));
+  }
+
+  void finish() {
+    auto& mappings = profile_.mappings;
+    std::ranges::stable_sort(mappings, {}, &Mapping::start);
+    for (Location& loc : profile_.locations) loc.mapping = profile_.mapping_for(loc.address);
+  }
+
+  TextCursor cursor_;
+  Diagnostics& diag_;
+  Profile profile_;
+  IdIndex address_index_;
+  IdIndex thread_index_;
+  std::vector<LocationId> frames_;  // reused for every stack: no allocation per line
+};
+
+}  // namespace
+
+Profile parse_dump(std::string_view text, const std::string& path, Diagnostics& diag) {
+  return DumpParser(text, path, diag).run();
+}
+
+Profile read_dump(const std::string& path, Diagnostics& diag) {
+  InputBytes input = read_input(path);
+  Profile profile = parse_dump(input.text(), path == "-" ? std::string("<stdin>") : path, diag);
+  if (path != "-") profile.name = parse_dump_name(path);
+  return profile;
+}
+
+}  // namespace memprof::heapparse

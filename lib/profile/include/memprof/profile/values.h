@@ -1,0 +1,68 @@
+// Sample values: the four numbers of a heap profile (pprof's sample types) and the raw counts a
+// dump line carries before unsampling.
+//
+//   Values v = sample.values;
+//   v += other.values;                       // merge
+//   double bytes = v[SampleType::inuse_space];
+//   std::string_view name = sample_type_name(SampleType::alloc_objects);  // "alloc_objects"
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace memprof {
+
+enum class SampleType : uint8_t { inuse_objects, inuse_space, alloc_objects, alloc_space };
+inline constexpr std::array<SampleType, 4> kAllSampleTypes = {
+    SampleType::inuse_objects, SampleType::inuse_space, SampleType::alloc_objects,
+    SampleType::alloc_space};
+
+std::string_view sample_type_name(SampleType type);
+std::optional<SampleType> parse_sample_type(std::string_view name);
+inline bool is_bytes(SampleType type) {
+  return type == SampleType::inuse_space || type == SampleType::alloc_space;
+}
+
+// Counts exactly as written in the dump. Signed: legacy writers print them signed.
+struct RawCounts {
+  int64_t cur_objects = 0;
+  int64_t cur_bytes = 0;
+  int64_t accum_objects = 0;
+  int64_t accum_bytes = 0;
+
+  RawCounts& operator+=(const RawCounts& o) {
+    cur_objects += o.cur_objects;
+    cur_bytes += o.cur_bytes;
+    accum_objects += o.accum_objects;
+    accum_bytes += o.accum_bytes;
+    return *this;
+  }
+  bool operator==(const RawCounts&) const = default;
+};
+
+// Estimated true values (after unsampling), one per SampleType. Doubles because unsampling
+// scales; reports round once, at the end.
+struct Values {
+  std::array<double, 4> v{};
+
+  double& operator[](SampleType t) { return v[static_cast<size_t>(t)]; }
+  double operator[](SampleType t) const { return v[static_cast<size_t>(t)]; }
+  Values& operator+=(const Values& o) {
+    for (size_t i = 0; i < v.size(); ++i) v[i] += o.v[i];
+    return *this;
+  }
+  Values& operator-=(const Values& o) {
+    for (size_t i = 0; i < v.size(); ++i) v[i] -= o.v[i];
+    return *this;
+  }
+  Values scaled(double factor) const {
+    Values out = *this;
+    for (double& x : out.v) x *= factor;
+    return out;
+  }
+  bool is_zero() const { return v == std::array<double, 4>{}; }
+};
+
+}  // namespace memprof

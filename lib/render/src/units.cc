@@ -1,0 +1,54 @@
+#include "memprof/render/units.h"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace memprof::render {
+
+int64_t round_to_int(double value) { return static_cast<int64_t>(std::llround(value)); }
+
+std::string format_bytes(double bytes) {
+  constexpr std::array<const char*, 6> kUnits = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  double magnitude = std::fabs(bytes);
+  size_t unit = 0;
+  while (magnitude >= 1024 && unit + 1 < kUnits.size()) {
+    magnitude /= 1024;
+    ++unit;
+  }
+  const char* sign = bytes < 0 ? "-" : "";
+  if (unit == 0) return fmt::format("{}{} B", sign, round_to_int(magnitude));
+  return fmt::format("{}{:.1f} {}", sign, magnitude, kUnits[unit]);
+}
+
+std::string format_count(double count) { return fmt::format("{}", round_to_int(count)); }
+
+std::string format_percent(double fraction) {
+  if (!std::isfinite(fraction)) return "-";
+  return fmt::format("{:.2f}%", fraction * 100);
+}
+
+std::optional<uint64_t> parse_size(std::string_view text) {
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  double number = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (ec != std::errc{} || number < 0) return std::nullopt;
+  std::string_view unit(end, static_cast<size_t>(text.data() + text.size() - end));
+  while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
+  if (unit.ends_with("iB")) unit.remove_suffix(2);
+  else if (unit.ends_with("B") && unit.size() > 1) unit.remove_suffix(1);
+  double factor = 1;
+  if (unit.empty() || unit == "B") factor = 1;
+  else if (unit == "K" || unit == "k") factor = 1024.0;
+  else if (unit == "M" || unit == "m") factor = 1024.0 * 1024;
+  else if (unit == "G" || unit == "g") factor = 1024.0 * 1024 * 1024;
+  else if (unit == "T" || unit == "t") factor = 1024.0 * 1024 * 1024 * 1024;
+  else return std::nullopt;
+  double bytes = number * factor;
+  if (bytes > 1.8e19) return std::nullopt;
+  return static_cast<uint64_t>(std::llround(bytes));
+}
+
+}  // namespace memprof::render

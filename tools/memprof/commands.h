@@ -1,0 +1,20 @@
+// The subcommands of `memprof`. Each lives in its own file, binds CLI11 options to an options
+// struct and returns the function that runs it once the command line is parsed.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace memprof::cli {
+
+// Exit statuses, documented in man/memprof.1.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitLimitExceeded = 1;
+inline constexpr int kExitError = 2;
+
+using RunCommand = std::function<int()>;
+
+RunCommand add_info_command(CLI::App& app);
+
+}  // namespace memprof::cli

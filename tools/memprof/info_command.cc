@@ -1,0 +1,50 @@
+// memprof info FILE...: what a dump contains, before any symbolization.
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "memprof/analyze/dump_summary.h"
+#include "memprof/heapparse/parse_dump.h"
+#include "memprof/render/info_report.h"
+#include "output.h"
+
+namespace memprof::cli {
+
+namespace {
+
+struct InfoOptions {
+  std::vector<std::string> inputs;
+  std::string format = "text";
+};
+
+int run_info(const InfoOptions& options) {
+  std::vector<render::InfoEntry> entries;
+  bool all_parsed = true;
+  for (const std::string& path : options.inputs) {
+    Diagnostics diag;
+    try {
+      Profile profile = heapparse::read_dump(path, diag);
+      entries.push_back({profile.path, analyze::summarize(profile), profile.name});
+    } catch (const InputError& e) {
+      print_error(e.what());
+      all_parsed = false;
+    }
+    flush_warnings(diag);
+  }
+  write_stdout(options.format == "json" ? render::render_info_json(entries) : render::render_info_text(entries));
+  return all_parsed ? kExitOk : kExitError;
+}
+
+}  // namespace
+
+RunCommand add_info_command(CLI::App& app) {
+  auto options = std::make_shared<InfoOptions>();
+  CLI::App* cmd = app.add_subcommand("info", "Describe heap dumps: format, totals, stacks, threads, mappings");
+  cmd->add_option("files", options->inputs, "Heap dumps (.heap, .heap.gz, '-' for stdin)")->required();
+  cmd->add_option("--format", options->format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  return [options] { return run_info(*options); };
+}
+
+}  // namespace memprof::cli
