@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 
 namespace memprof {
 
@@ -45,6 +46,21 @@ MappingId Profile::mapping_for(uint64_t address) const {
   --it;
   return it->contains(address) ? MappingId{static_cast<uint32_t>(it - mappings.begin())}
                                : MappingId{};
+}
+
+std::string Profile::unsymbolized_name(const Location& location) const {
+  char buf[40];
+  if (!location.mapping.valid()) {
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(location.address));
+    return buf;
+  }
+  const Mapping& m = mappings[location.mapping.value()];
+  std::string_view path = str(m.path);
+  std::string module = path.empty() ? "[anon]" : std::string(path.substr(path.rfind('/') + 1));
+  if (m.deleted) module += "(deleted)";
+  std::snprintf(buf, sizeof buf, "+0x%llx",
+                static_cast<unsigned long long>(location.address - m.start + m.offset));
+  return module + buf;
 }
 
 }  // namespace memprof

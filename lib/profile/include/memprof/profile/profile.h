@@ -35,7 +35,8 @@ struct Mapping {
 };
 
 struct Function {
-  StringId name;         // display name (demangled)
+  StringId name;         // demangled, GCC clone suffixes (.isra.0, .cold, ...) folded away
+  StringId short_name;   // name without parameter lists and template arguments
   StringId system_name;  // as in the symbol table (mangled)
   StringId file;
 };
@@ -50,7 +51,7 @@ struct Line {
 struct Location {
   uint64_t address = 0;  // as in the dump: a return address except for a leaf
   MappingId mapping;     // invalid when no mapping contains the address
-  std::vector<Line> lines;  // empty until symbolized
+  std::vector<Line> lines;  // empty until symbolized, and when no symbol covers the address
 };
 
 struct Thread {
@@ -107,6 +108,9 @@ struct Profile {
   RawCounts raw_total() const;
   bool has_accum_data() const;  // any nonzero accum counts
   MappingId mapping_for(uint64_t address) const;
+  // The honest name of an address without a symbol: "libfoo.so+0x1a2b" (module and file
+  // offset), "[vdso]+0x10", "[anon]+0x...", or the bare address outside every mapping.
+  std::string unsymbolized_name(const Location& location) const;
   std::string_view str(StringId id) const { return strings.view(id); }
 };
 
