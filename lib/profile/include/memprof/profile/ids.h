@@ -34,6 +34,7 @@ using LocationId = Id<struct LocationTag>;
 using FunctionId = Id<struct FunctionTag>;
 using StackId = Id<struct StackTag>;
 using ThreadIndex = Id<struct ThreadTag>;
+using FrameId = Id<struct FrameTag>;  // a named frame after symbolization (analyze)
 
 }  // namespace memprof
 

@@ -1,0 +1,68 @@
+// A profile whose stacks are made of named frames instead of addresses: the common input of
+// top, diff, tree, peek and flame graphs. Building it expands each symbolized location into its
+// inline chain and names every frame at the chosen granularity; addresses and ASLR are gone, so
+// profiles of different processes can be merged and diffed by name.
+//
+//   FrameProfile fp = build_frame_profile(profile, {.granularity = Granularity::functions});
+//   for (const FrameSample& s : fp.samples)
+//     for (FrameId f : fp.stacks.frames(s.stack))              // leaf first
+//       fmt::print("{}\n", fp.name(f));
+//   merge_into(total, fp);                                     // sum several dumps
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "memprof/profile/profile.h"
+
+namespace memprof::analyze {
+
+enum class Granularity : uint8_t { functions, lines, files, modules, addresses };
+
+struct FrameOptions {
+  Granularity granularity = Granularity::functions;
+  bool full_names = false;  // parameter lists and template arguments kept
+  // Only this thread's samples: a jemalloc thread number ("3") or a thread name.
+  std::optional<std::string> thread;
+};
+
+struct Frame {
+  StringId name;
+  bool inlined = false;  // inlined into the frame below it (its caller)
+  bool symbolized = false;
+};
+
+struct FrameSample {
+  StackId stack;
+  Values values;
+};
+
+struct FrameProfile {
+  std::vector<std::string> inputs;  // dump paths, for headers
+  uint64_t sample_period = 0;
+  bool has_accum_data = false;
+
+  StringTable strings;
+  std::vector<Frame> frames;  // unique (name, inlined) pairs
+  BasicStackTable<FrameId> stacks;
+  std::vector<FrameSample> samples;  // one per unique stack
+
+  std::string_view name(FrameId id) const { return strings.view(frames[id.value()].name); }
+  FrameId intern_frame(std::string_view name, bool inlined, bool symbolized);
+  // Adds `values` to the sample of `stack`, creating it when new.
+  void add_sample(std::span<const FrameId> stack, const Values& values);
+  Values total() const;
+
+ private:
+  IdIndex frame_index_;
+  std::vector<uint32_t> sample_of_stack_;  // stack id -> index into samples
+};
+
+// Throws InputError when a --thread filter names no thread of the dump.
+FrameProfile build_frame_profile(const Profile& profile, const FrameOptions& options);
+
+// Adds `from` scaled by `factor` into `into` (factor -1 subtracts: pprof's diff).
+void merge_into(FrameProfile& into, const FrameProfile& from, double factor = 1.0);
+
+}  // namespace memprof::analyze
