@@ -63,6 +63,7 @@ class DumpParser {
 
   int64_t parse_count(const char*& p, const char* end) {
     p = skip_spaces(p, end);
+    if (p >= end) cursor_.fail_at_end_of_line(p, "a count");
     int64_t value = 0;
     auto [next, ec] = std::from_chars(p, end, value);
     if (ec == std::errc::result_out_of_range)
@@ -74,7 +75,7 @@ class DumpParser {
 
   void expect_char(const char*& p, const char* end, char c, const char* what) {
     p = skip_spaces(p, end);
-    if (p >= end) cursor_.fail(p, what, "end of line");
+    if (p >= end) cursor_.fail_at_end_of_line(p, what);
     if (*p != c) cursor_.fail(p, what, token_at(p, end));
     ++p;
   }
@@ -269,7 +270,8 @@ class DumpParser {
       const char* end = line.data() + line.size();
       const char* p = skip_spaces(line.data(), end);
       if (p == end) continue;
-      if (*p >= '0' && *p <= '9') {
+      bool digit = *p >= '0' && *p <= '9';
+      if (digit || (*p == '-' && p + 1 < end && p[1] >= '0' && p[1] <= '9')) {
         if (!terminated) cursor_.fail_at_end("the end of the stack line");
         RawCounts counts = parse_counts(p, end);
         expect_char(p, end, '@', "'@' before the stack");

@@ -37,3 +37,11 @@ void TextCursor::fail_at_end(std::string_view expected) const {
 }
 
 }  // namespace memprof::heapparse
+
+namespace memprof::heapparse {
+
+void TextCursor::fail_at_end_of_line(const char* where, std::string_view expected) const {
+  throw InputError(fmt::format("{}: expected {}, got end of line", position(where), expected));
+}
+
+}  // namespace memprof::heapparse

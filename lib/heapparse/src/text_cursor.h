@@ -38,6 +38,7 @@ class TextCursor {
 
   [[noreturn]] void fail(const char* where, std::string_view expected, std::string_view got) const;
   [[noreturn]] void fail_at_end(std::string_view expected) const;
+  [[noreturn]] void fail_at_end_of_line(const char* where, std::string_view expected) const;
   std::string position(const char* where) const;
 
  private:
