@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -80,6 +81,13 @@ void InputBytes::release() {
   if (mapped_) ::munmap(mapped_, mapped_size_);
   mapped_ = nullptr;
   mapped_size_ = 0;
+}
+
+void InputBytes::release_before(size_t offset) {
+  if (!mapped_) return;
+  size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  size_t length = std::min(offset, mapped_size_) / page * page;
+  if (length) ::madvise(mapped_, length, MADV_DONTNEED);
 }
 
 InputBytes InputBytes::mapped(void* data, size_t size) {

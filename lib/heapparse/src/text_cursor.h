@@ -19,6 +19,7 @@ class TextCursor {
   TextCursor(std::string_view text, const std::string& path) : text_(text), path_(path) {}
 
   bool at_end() const { return pos_ >= text_.size(); }
+  size_t offset() const { return pos_; }
 
   // The next line without its '\n'; `terminated` tells whether it ended with one.
   std::string_view next_line(bool& terminated) {

@@ -25,6 +25,11 @@ class InputBytes {
 
   static InputBytes mapped(void* data, size_t size);
 
+  // Gives back the resident pages of a mapped file below `offset`; reading them again later
+  // faults them back in from the file. Keeps peak memory near the size of the model, not the
+  // model plus the whole file.
+  void release_before(size_t offset);
+
   std::string_view text() const {
     return mapped_ ? std::string_view(static_cast<const char*>(mapped_), mapped_size_)
                    : std::string_view(owned_.data(), owned_.size());

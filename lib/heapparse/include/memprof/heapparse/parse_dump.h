@@ -8,6 +8,8 @@
 //   Profile q = parse_dump(text, "inline", diag);           // from memory
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -16,7 +18,10 @@
 
 namespace memprof::heapparse {
 
-Profile parse_dump(std::string_view text, const std::string& path, Diagnostics& diag);
+// `consumed(offset)` is called now and then with the offset below which the parser will not look
+// at the text again (except to count lines for an error message), so the caller may drop pages.
+Profile parse_dump(std::string_view text, const std::string& path, Diagnostics& diag,
+                   const std::function<void(size_t)>& consumed = {});
 Profile read_dump(const std::string& path, Diagnostics& diag);
 
 }  // namespace memprof::heapparse

@@ -38,6 +38,10 @@ class BasicStackTable {
   std::span<const FrameT> frames(StackId id) const {
     return {frames_.data() + offsets_[id.value()], frames_.data() + offsets_[id.value() + 1]};
   }
+  void reserve(size_t stacks, size_t frames) {
+    offsets_.reserve(stacks + 1);
+    frames_.reserve(frames);
+  }
   size_t size() const { return offsets_.size() - 1; }
   size_t total_frames() const { return frames_.size(); }
 
