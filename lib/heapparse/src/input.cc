@@ -106,13 +106,16 @@ std::vector<char> gunzip(std::string_view compressed, const std::string& path) {
   z_stream zs{};
   if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) throw InputError(path + ": gzip: cannot initialise zlib");
   std::vector<char> out;
-  // The gzip trailer holds the size mod 2^32: a good first guess for one-member files.
+  // The gzip trailer holds the size mod 2^32: a good first guess for one-member files. It is
+  // untrusted, so the guess is capped by deflate's best possible ratio (~1032:1) and 256 MiB.
   size_t guess = compressed.size() * 4;
   if (compressed.size() >= 18) {
     uint32_t isize = 0;
     std::memcpy(&isize, compressed.data() + compressed.size() - 4, 4);
-    if (isize > compressed.size()) guess = isize + 1;
+    size_t limit = std::min<size_t>(compressed.size() * 1032, size_t{256} << 20);
+    if (isize > compressed.size()) guess = std::min<size_t>(size_t{isize} + 1, limit);
   }
+  guess = std::max<size_t>(guess, 4096);
   out.resize(guess);
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
   zs.avail_in = static_cast<uInt>(compressed.size());

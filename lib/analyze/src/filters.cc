@@ -1,0 +1,69 @@
+#include "memprof/analyze/filters.h"
+
+#include <regex>
+
+namespace memprof::analyze {
+
+std::vector<char> match_frames(const FrameProfile& profile, const std::string& pattern) {
+  std::regex re(pattern, std::regex::ECMAScript | std::regex::optimize);
+  // Frames sharing a name (inlined or not) share the answer; names are few compared to frames.
+  std::vector<signed char> by_name(profile.strings.size(), -1);
+  std::vector<char> matches(profile.frames.size());
+  for (size_t i = 0; i < profile.frames.size(); ++i) {
+    signed char& known = by_name[profile.frames[i].name.value()];
+    if (known < 0) {
+      std::string_view name = profile.strings.view(profile.frames[i].name);
+      known = std::regex_search(name.begin(), name.end(), re) ? 1 : 0;
+    }
+    matches[i] = known;
+  }
+  return matches;
+}
+
+FrameProfile apply_filters(const FrameProfile& in, const FilterOptions& options) {
+  std::vector<char> focus, ignore, hide, show_from;
+  if (options.focus) focus = match_frames(in, *options.focus);
+  if (options.ignore) ignore = match_frames(in, *options.ignore);
+  if (options.hide) hide = match_frames(in, *options.hide);
+  if (options.show_from) show_from = match_frames(in, *options.show_from);
+  auto any_match = [](const std::vector<char>& bits, std::span<const FrameId> stack) {
+    for (FrameId f : stack)
+      if (bits[f.value()]) return true;
+    return false;
+  };
+
+  FrameProfile out;
+  out.inputs = in.inputs;
+  out.sample_period = in.sample_period;
+  out.has_accum_data = in.has_accum_data;
+  std::vector<FrameId> remap(in.frames.size());
+  for (uint32_t i = 0; i < in.frames.size(); ++i) {
+    const Frame& f = in.frames[i];
+    remap[i] = out.intern_frame(in.strings.view(f.name), f.inlined, f.symbolized);
+  }
+  std::vector<FrameId> stack;
+  for (const FrameSample& s : in.samples) {
+    std::span<const FrameId> frames = in.stacks.frames(s.stack);
+    if (options.focus && !any_match(focus, frames)) continue;
+    if (options.ignore && any_match(ignore, frames)) continue;
+    if (options.show_from) {
+      // Leaf first: the outermost match has the highest index.
+      size_t keep = frames.size();
+      for (size_t i = frames.size(); i-- > 0;) {
+        if (show_from[frames[i].value()]) {
+          keep = i + 1;
+          break;
+        }
+      }
+      if (keep == frames.size() && !any_match(show_from, frames)) continue;
+      frames = frames.first(keep);
+    }
+    stack.clear();
+    for (FrameId f : frames)
+      if (!options.hide || !hide[f.value()]) stack.push_back(remap[f.value()]);
+    out.add_sample(stack, s.values);
+  }
+  return out;
+}
+
+}  // namespace memprof::analyze

@@ -1,0 +1,33 @@
+// What every report shares: where it came from, how numbers are written, how wide it may be.
+//
+//   ReportContext ctx{.inputs = {"app.heap"}, .sample_period = 524288};
+//   ReportStyle style{.width = 80, .exact_bytes = false, .max_rows = 20};
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "memprof/profile/values.h"
+
+namespace memprof::render {
+
+enum class Format : uint8_t { text, json, csv, markdown };
+
+struct ReportContext {
+  std::vector<std::string> inputs;
+  uint64_t sample_period = 0;
+  SampleType sample_type = SampleType::inuse_space;
+};
+
+struct ReportStyle {
+  size_t width = 0;          // terminal columns; 0 = no limit
+  bool exact_bytes = false;  // --bytes: integers instead of KiB/MiB/GiB
+  size_t max_rows = 20;      // 0 = all
+};
+
+// A value of the report's sample type: "1.5 MiB" / "1572864" for bytes, "12" for objects.
+std::string format_value(double value, SampleType type, bool exact_bytes);
+std::string unit_name(SampleType type);  // "bytes" or "objects"
+
+}  // namespace memprof::render

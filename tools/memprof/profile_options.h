@@ -1,0 +1,70 @@
+// Options shared by the commands that read dumps and report on stacks (top, diff, flame):
+// inputs, sample type, granularity, filters, thread, units and output format, plus the loading
+// pipeline they share: read -> symbolize -> name frames -> merge -> filter.
+//
+//   ProfileOptions opts;
+//   add_profile_options(*cmd, opts);
+//   ... after parsing ...
+//   analyze::FrameProfile fp = load_frame_profiles(opts.inputs, opts, diag);
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "memprof/analyze/filters.h"
+#include "memprof/analyze/frame_profile.h"
+#include "memprof/profile/diagnostics.h"
+#include "memprof/render/report_options.h"
+
+namespace memprof::cli {
+
+struct ProfileOptions {
+  std::vector<std::string> inputs;
+  bool inuse_space = false, inuse_objects = false, alloc_space = false, alloc_objects = false;
+  bool functions = false, lines = false, files = false, modules = false, addresses = false;
+  bool full_names = false;
+  analyze::FilterOptions filters;
+  std::optional<std::string> thread;
+  bool exact_bytes = false;
+  std::string format = "text";
+
+  SampleType sample_type() const;
+  analyze::Granularity granularity() const;
+  render::Format output_format() const;
+};
+
+// Adds everything but the inputs (commands name those themselves).
+void add_profile_options(CLI::App& cmd, ProfileOptions& options);
+
+// Reads one dump and turns it into named stacks. Throws InputError.
+analyze::FrameProfile load_frame_profile(const std::string& path, const ProfileOptions& options, Diagnostics& diag);
+// Several dumps summed, then the --focus/--ignore/--hide/--show-from filters.
+analyze::FrameProfile load_frame_profiles(const std::vector<std::string>& paths, const ProfileOptions& options,
+                                          Diagnostics& diag);
+// Applies --focus/--ignore/--hide/--show-from when any is given. Throws InputError on a bad RE.
+void filter_in_place(analyze::FrameProfile& profile, const ProfileOptions& options);
+
+// With no inputs: the newest `count` jemalloc dumps of the newest process in the current
+// directory (by pid and seq from jemalloc's file names, then mtime), oldest first.
+std::vector<std::string> newest_dumps(size_t count, Diagnostics& diag);
+
+// Fails with an InputError when the sample type needs accumulated data the dumps lack.
+void check_sample_type_available(const analyze::FrameProfile& profile, SampleType type);
+
+render::ReportContext report_context(const analyze::FrameProfile& profile, SampleType type);
+render::ReportStyle report_style(const ProfileOptions& options, size_t max_rows);
+
+// Columns of the terminal on stdout, COLUMNS when set, else 0 (no limit: output is piped).
+size_t output_width();
+
+// Parses "SIZE" or "PCT%"; throws CLI::ValidationError naming `option`.
+struct Limit {
+  double value = 0;
+  bool percent = false;
+};
+std::optional<Limit> parse_limit(const std::optional<std::string>& text, const std::string& option, bool allow_percent);
+
+}  // namespace memprof::cli

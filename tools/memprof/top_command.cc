@@ -1,0 +1,80 @@
+// memprof top [DUMP...]: where the memory is, per function (or line, file, module, address).
+#include <fmt/format.h>
+
+#include "commands.h"
+#include "memprof/analyze/top.h"
+#include "memprof/render/top_report.h"
+#include "memprof/render/units.h"
+#include "output.h"
+#include "profile_options.h"
+
+namespace memprof::cli {
+
+namespace {
+
+struct TopOptions {
+  ProfileOptions profile;
+  size_t rows = 20;
+  bool cum = false;
+  std::optional<std::string> fail_above;
+  std::optional<std::string> fail_site_above;
+};
+
+// CI gates: the total, and any single row's flat value, against the limits.
+render::GateResult check_gates(const analyze::TopTable& table, const TopOptions& o, bool exact_bytes) {
+  render::GateResult gates;
+  SampleType type = table.sample_type;
+  if (auto limit = parse_limit(o.fail_above, "--fail-above", false); limit && table.total > limit->value)
+    gates.messages.push_back(fmt::format("total {} is above --fail-above {}", render::format_value(table.total, type, exact_bytes),
+                                         render::format_value(limit->value, type, exact_bytes)));
+  if (auto limit = parse_limit(o.fail_site_above, "--fail-site-above", false)) {
+    for (size_t i = 0; i < table.rows.size(); ++i) {
+      if (table.rows[i].flat <= limit->value) continue;
+      gates.violating_rows.push_back(i);
+      gates.messages.push_back(fmt::format("{} holds {}, above --fail-site-above {}", table.rows[i].name,
+                                           render::format_value(table.rows[i].flat, type, exact_bytes),
+                                           render::format_value(limit->value, type, exact_bytes)));
+    }
+  }
+  return gates;
+}
+
+int run_top(TopOptions& o) {
+  Diagnostics diag;
+  if (o.profile.inputs.empty()) o.profile.inputs = newest_dumps(1, diag);
+  flush_warnings(diag);
+  SampleType type = o.profile.sample_type();
+  analyze::FrameProfile profile = load_frame_profiles(o.profile.inputs, o.profile, diag);
+  flush_warnings(diag);
+  check_sample_type_available(profile, type);
+
+  analyze::TopTable table = analyze::compute_top(profile, type, o.cum ? analyze::TopOrder::cum : analyze::TopOrder::flat);
+  render::GateResult gates = check_gates(table, o, o.profile.exact_bytes);
+  // Violating rows must be visible whatever -n says.
+  size_t rows = o.rows;
+  for (size_t i : gates.violating_rows) rows = rows ? std::max(rows, i + 1) : 0;
+  write_stdout(render::render_top(table, report_context(profile, type), report_style(o.profile, rows),
+                                  o.profile.output_format(), gates));
+  return gates.messages.empty() ? kExitOk : kExitLimitExceeded;
+}
+
+}  // namespace
+
+RunCommand add_top_command(CLI::App& app) {
+  auto o = std::make_shared<TopOptions>();
+  CLI::App* cmd = app.add_subcommand("top", "Where the memory is: the allocation sites holding the most");
+  cmd->add_option("dumps", o->profile.inputs,
+                  "Heap dumps, summed (.heap, .gz, '-' for stdin); default: the newest *.heap here");
+  add_profile_options(*cmd, o->profile);
+  cmd->add_option("-n,--rows", o->rows, "Rows to show, 0 for all")->capture_default_str();
+  cmd->add_flag("--cum", o->cum, "Sort by cumulative instead of flat");
+  auto* g = "CI gates (exit status 1 when exceeded)";
+  cmd->add_option("--fail-above", o->fail_above, "Fail when the total is above SIZE")->type_name("SIZE")->group(g);
+  cmd->add_option("--fail-site-above", o->fail_site_above, "Fail when any row's flat value is above SIZE")
+      ->type_name("SIZE")
+      ->group(g);
+  cmd->footer("Exit status: 0 success, 1 a --fail-* limit was exceeded, 2 usage or input error.");
+  return [o] { return run_top(*o); };
+}
+
+}  // namespace memprof::cli
