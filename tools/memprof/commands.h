@@ -16,5 +16,7 @@ inline constexpr int kExitError = 2;
 using RunCommand = std::function<int()>;
 
 RunCommand add_info_command(CLI::App& app);
+RunCommand add_stats_command(CLI::App& app);
+RunCommand add_explain_command(CLI::App& app);
 
 }  // namespace memprof::cli
