@@ -57,8 +57,8 @@ Waterfall build_waterfall(double profiled_bytes, const StatsSnapshot& snap, uint
        static_cast<int64_t>(rss) >= resident
            ? "memory jemalloc does not manage: code and data of the binary and libraries, thread stacks, other "
              "allocators, direct mmap"
-           : "RSS is below jemalloc's resident: some of its pages were never touched or were swapped out, or the "
-             "RSS was taken at another moment");
+           : "RSS is below jemalloc's resident, which is an upper bound: pages allocated but never written are "
+             "not in RSS, nor are swapped-out pages (or the RSS was taken at another moment)");
   return w;
 }
 
