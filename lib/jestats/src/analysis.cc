@@ -46,12 +46,13 @@ void add_findings(const StatsSnapshot& snap, StatsAnalysis& a) {
   }
   double dirty_share = a.resident ? ratio(a.dirty_bytes, *a.resident) : 0.0;
   if (a.resident && dirty_share > kDirtyThreshold && a.dirty_bytes >= kMinDecayBytes) {
-    bool bg = opt("background_thread") == "true";
+    // Programs (Redis among them) enable background threads at run time over opt:false.
+    bool bg = opt("background_thread") == "true" || snap.background_threads.value_or(0) > 0;
     a.findings.push_back({"dirty_pages", dirty_share,
                           fmt::format("{} dirty ({:.1f}% of resident)", mib(static_cast<double>(a.dirty_bytes)), dirty_share * 100),
                           fmt::format("> {:.0f}% of resident and >= {}", kDirtyThreshold * 100, mib(kMinDecayBytes)),
                           bg ? "lower dirty_decay_ms (now " + opt("dirty_decay_ms") + ") so unused pages are purged sooner"
-                             : "background_thread is " + opt("background_thread") +
+                             : std::string("background threads are off") +
                                    ": purging only happens when the program calls into jemalloc; set "
                                    "MALLOC_CONF=background_thread:true, or lower dirty_decay_ms (now " +
                                    opt("dirty_decay_ms") + ")"});
@@ -154,8 +155,14 @@ StatsAnalysis analyze_snapshot(const StatsSnapshot& snap) {
     a.extents.retained_bytes += e.retained_bytes;
   }
 
-  for (const char* name : kTuningOpts)
-    if (const std::string* v = snap.opt(name)) a.tuning.emplace_back(name, *v);
+  for (const char* name : kTuningOpts) {
+    const std::string* v = snap.opt(name);
+    if (!v) continue;
+    if (std::string_view(name) == "background_thread" && *v == "false" && snap.background_threads.value_or(0) > 0)
+      a.tuning.emplace_back(name, fmt::format("false (enabled at run time: {} threads)", *snap.background_threads));
+    else
+      a.tuning.emplace_back(name, *v);
+  }
   add_findings(snap, a);
   return a;
 }

@@ -130,7 +130,10 @@ class BlockParser {
         b.size = table_.get(tokens, "size").value_or(0);
         b.nregs = table_.get(tokens, "regs").value_or(0);
         if (auto pgs = table_.get(tokens, "pgs")) b.slab_size = *pgs * snap_.page_size.value_or(4096);
-        b.curregs = table_.get(tokens, "curregs").value_or(0);
+        // 3.x has no curregs column; its "allocated" is curregs * size.
+        auto curregs = table_.get(tokens, "curregs");
+        auto allocated = table_.get(tokens, "allocated");
+        b.curregs = curregs ? *curregs : (allocated && b.size ? *allocated / b.size : 0);
         auto slabs = table_.get(tokens, "curslabs");
         b.curslabs = slabs ? *slabs : table_.get(tokens, "curruns").value_or(0);
         b.nonfull_slabs = table_.get(tokens, "nonfull_slabs");
@@ -144,7 +147,9 @@ class BlockParser {
         LargeStats l;
         l.size = table_.get(tokens, "size").value_or(0);
         auto cur = table_.get(tokens, "curlextents");
-        l.curlextents = cur ? *cur : table_.get(tokens, "curruns").value_or(0);
+        if (!cur) cur = table_.get(tokens, "curruns");
+        if (!cur) cur = table_.get(tokens, "curhchunks");
+        l.curlextents = cur.value_or(0);
         l.nmalloc = table_.get(tokens, "nmalloc").value_or(0);
         l.ndalloc = table_.get(tokens, "ndalloc").value_or(0);
         a->large.push_back(l);
@@ -280,7 +285,9 @@ class BlockParser {
     ArenaStats* a = arena();
     if (!a) return;
     if (tokens[0] == "bins:" && tokens.size() > 2) return start_table(Table::Kind::bins, tokens);
-    if (tokens[0] == "large:" && tokens.size() > 2 && tokens[1] == "size") return start_table(Table::Kind::large, tokens);
+    // 4.x splits large allocations into "large" runs and "huge" chunks; both are large here.
+    if ((tokens[0] == "large:" || tokens[0] == "huge:") && tokens.size() > 2 && tokens[1] == "size")
+      return start_table(Table::Kind::large, tokens);
     if (tokens[0] == "extents:" && tokens.size() > 2) return start_table(Table::Kind::extents, tokens);
     if (tokens[0] == "decaying:") return start_table(Table::Kind::decay, tokens);
     if (text.starts_with("assigned threads:") && tokens.size() >= 3) {
@@ -308,10 +315,11 @@ class BlockParser {
       else if (key == "tcache_bytes") a->tcache_bytes = v;
       return;
     }
-    if ((tokens[0] == "small:" || tokens[0] == "large:") && tokens.size() >= 2) {
+    if ((tokens[0] == "small:" || tokens[0] == "large:" || tokens[0] == "huge:") && tokens.size() >= 2) {
       auto v = to_u64(tokens[1]);
+      if (!v) return;
       if (tokens[0] == "small:") a->small_allocated = v;
-      else a->large_allocated = v;
+      else a->large_allocated = a->large_allocated.value_or(0) + *v;
     }
   }
 
