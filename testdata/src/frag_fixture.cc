@@ -20,10 +20,9 @@
 #include <cstring>
 #include <string>
 
-namespace fixture {
+#include "frag_fixture.h"
 
-constexpr size_t kFragObjects = 32768, kFragSize = 640;
-constexpr size_t kProfiledObjects = 64, kProfiledSize = 65536;
+namespace fixture {
 
 void* g_frag[kFragObjects];
 void* g_profiled[kProfiledObjects];

@@ -1,4 +1,4 @@
-#include "json_reader.h"
+#include "memprof/jestats/json_reader.h"
 
 #include <charconv>
 

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "json_reader.h"
+#include "memprof/jestats/json_reader.h"
 #include "memprof/jestats/snapshot.h"
 #include "memprof/profile/diagnostics.h"
 
