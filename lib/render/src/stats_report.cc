@@ -28,7 +28,7 @@ std::string signed_bytes(int64_t d) {
 }
 
 std::string heading(bool md, int level, const std::string& title) {
-  if (md) return fmt::format("\n{} {}\n\n", std::string(static_cast<size_t>(level), '#'), title);
+  if (md) return fmt::format("{}{} {}\n\n", level <= 1 ? "" : "\n", std::string(static_cast<size_t>(level), '#'), title);
   return level <= 1 ? title + "\n" : fmt::format("\n{}:\n", title);
 }
 
@@ -36,7 +36,7 @@ void append_snapshot(std::string& out, const StatsEntry& e, bool md) {
   const StatsSnapshot& s = e.snapshot;
   const StatsAnalysis& a = e.analysis;
   out += heading(md, 1, s.source);
-  out += fmt::format("{}jemalloc {}, {} form, page size {}{}\n", md ? "\n" : "  ",
+  out += fmt::format("{}jemalloc {}, {} form, page size {}{}\n", md ? "" : "  ",
                      s.version.empty() ? "(version not printed)" : s.version, s.format, a.page_size,
                      s.narenas ? fmt::format(", {} arenas", *s.narenas) : std::string());
 
