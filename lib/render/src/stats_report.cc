@@ -13,6 +13,10 @@ namespace memprof::render {
 
 namespace {
 
+std::string table_text(const TextTable& table, bool markdown) {
+  return markdown ? table.render_markdown() : table.render(0, 2);
+}
+
 using jestats::BinStats;
 using jestats::StatsAnalysis;
 using jestats::StatsSnapshot;
@@ -40,53 +44,53 @@ void append_snapshot(std::string& out, const StatsEntry& e, bool md) {
                      s.version.empty() ? "(version not printed)" : s.version, s.format, a.page_size,
                      s.narenas ? fmt::format(", {} arenas", *s.narenas) : std::string());
 
-  TextTable summary({"", "bytes", "note"}, {false, true, false});
-  summary.add({"allocated", bytes_cell(a.allocated), "live allocations (usable size)"});
-  summary.add({"active", bytes_cell(a.active), "pages backing allocations"});
-  summary.add({"metadata", bytes_cell(a.metadata),
+  TextTable summary({"", "bytes", "note"}, {Align::left, Align::right, Align::left});
+  summary.add_row({"allocated", bytes_cell(a.allocated), "live allocations (usable size)"});
+  summary.add_row({"active", bytes_cell(a.active), "pages backing allocations"});
+  summary.add_row({"metadata", bytes_cell(a.metadata),
                a.metadata_thp ? fmt::format("of which {} on transparent huge pages", format_bytes(static_cast<double>(*a.metadata_thp)))
                               : std::string()});
-  summary.add({"resident", bytes_cell(a.resident), "pages jemalloc has touched and not returned"});
-  summary.add({"mapped", bytes_cell(a.mapped), "virtual, in active extents"});
-  summary.add({"retained", bytes_cell(a.retained), "virtual, kept for reuse (not RSS)"});
-  summary.add({"dirty", bytes_cell(a.dirty_bytes), "unused, not yet purged (counts as RSS)"});
-  summary.add({"muzzy", bytes_cell(a.muzzy_bytes), "unused, MADV_FREE'd (RSS until reclaimed)"});
-  summary.add({"tcache", bytes_cell(a.tcache_bytes), "cached in threads (counted as allocated)"});
-  summary.add({"fragmentation", format_percent(a.fragmentation), "(active - allocated) / active"});
-  summary.add({"resident/active", a.resident_over_active ? fmt::format("{:.3f}", *a.resident_over_active) : "-", ""});
-  summary.add({"metadata share", a.metadata_share ? format_percent(*a.metadata_share) : "-", "metadata / resident"});
+  summary.add_row({"resident", bytes_cell(a.resident), "pages jemalloc has touched and not returned"});
+  summary.add_row({"mapped", bytes_cell(a.mapped), "virtual, in active extents"});
+  summary.add_row({"retained", bytes_cell(a.retained), "virtual, kept for reuse (not RSS)"});
+  summary.add_row({"dirty", bytes_cell(a.dirty_bytes), "unused, not yet purged (counts as RSS)"});
+  summary.add_row({"muzzy", bytes_cell(a.muzzy_bytes), "unused, MADV_FREE'd (RSS until reclaimed)"});
+  summary.add_row({"tcache", bytes_cell(a.tcache_bytes), "cached in threads (counted as allocated)"});
+  summary.add_row({"fragmentation", format_percent(a.fragmentation), "(active - allocated) / active"});
+  summary.add_row({"resident/active", a.resident_over_active ? fmt::format("{:.3f}", *a.resident_over_active) : "-", ""});
+  summary.add_row({"metadata share", a.metadata_share ? format_percent(*a.metadata_share) : "-", "metadata / resident"});
   out += heading(md, 2, "Summary");
-  out += summary.render(md);
+  out += table_text(summary, md);
 
   if (!a.arenas.empty()) {
     TextTable arenas({"arena", "threads", "allocated", "active", "dirty", "muzzy", "tcache"},
-                     {false, true, true, true, true, true, true});
+                     {Align::left, Align::right, Align::right, Align::right, Align::right, Align::right, Align::right});
     for (const jestats::ArenaRow& r : a.arenas)
-      arenas.add({r.name, r.nthreads ? std::to_string(*r.nthreads) : "-", format_bytes(static_cast<double>(r.allocated)),
+      arenas.add_row({r.name, r.nthreads ? std::to_string(*r.nthreads) : "-", format_bytes(static_cast<double>(r.allocated)),
                   format_bytes(static_cast<double>(r.active)), format_bytes(static_cast<double>(r.dirty)),
                   format_bytes(static_cast<double>(r.muzzy)), r.tcache ? format_bytes(static_cast<double>(*r.tcache)) : "-"});
     out += heading(md, 2, "Arenas");
-    out += arenas.render(md);
+    out += table_text(arenas, md);
   }
 
   out += heading(md, 2, fmt::format("Bins by wasted bytes ({} free in partly used slabs, top {})",
                                     format_bytes(static_cast<double>(a.bins_wasted)), std::min(kTopBins, a.bins.size())));
   TextTable bins({"size", "nregs", "curslabs", "curregs", "util", "nonfull", "wasted"},
-                 {true, true, true, true, true, true, true});
+                 {Align::right, Align::right, Align::right, Align::right, Align::right, Align::right, Align::right});
   for (size_t i = 0; i < a.bins.size() && i < kTopBins; ++i) {
     const BinStats& b = a.bins[i];
-    bins.add({std::to_string(b.size), std::to_string(b.nregs), std::to_string(b.curslabs), std::to_string(b.curregs),
+    bins.add_row({std::to_string(b.size), std::to_string(b.nregs), std::to_string(b.curslabs), std::to_string(b.curregs),
               fmt::format("{:.3f}", b.util()), b.nonfull_slabs ? std::to_string(*b.nonfull_slabs) : "-",
               fmt::format("{} ({})", b.wasted(), format_bytes(static_cast<double>(b.wasted())))});
   }
-  out += bins.empty() ? std::string(md ? "No bins in use.\n" : "  no bins in use\n") : bins.render(md);
+  out += bins.empty() ? std::string(md ? "No bins in use.\n" : "  no bins in use\n") : table_text(bins, md);
 
   out += heading(md, 2, fmt::format("Large allocations ({} live extents, {})", a.large.live_extents,
                                     format_bytes(static_cast<double>(a.large.live_bytes))));
-  TextTable large({"size", "live", "bytes"}, {true, true, true});
+  TextTable large({"size", "live", "bytes"}, {Align::right, Align::right, Align::right});
   for (const jestats::LargeStats& l : a.large.top)
-    large.add({std::to_string(l.size), std::to_string(l.curlextents), format_bytes(static_cast<double>(l.size * l.curlextents))});
-  out += large.empty() ? std::string(md ? "None live.\n" : "  none live\n") : large.render(md);
+    large.add_row({std::to_string(l.size), std::to_string(l.curlextents), format_bytes(static_cast<double>(l.size * l.curlextents))});
+  out += large.empty() ? std::string(md ? "None live.\n" : "  none live\n") : table_text(large, md);
   const jestats::ExtentSummary& x = a.extents;
   out += fmt::format("{}free extents: {} dirty ({}), {} muzzy ({}), {} retained ({})\n", md ? "\n" : "  ", x.ndirty,
                      format_bytes(static_cast<double>(x.dirty_bytes)), x.nmuzzy, format_bytes(static_cast<double>(x.muzzy_bytes)),
@@ -158,21 +162,21 @@ std::vector<std::pair<BinStats, int64_t>> bin_changes(const StatsAnalysis& a, co
 
 void append_comparison(std::string& out, const StatsEntry& a, const StatsEntry& b, bool md) {
   out += heading(md, 2, fmt::format("Comparison: {} -> {}", a.snapshot.source, b.snapshot.source));
-  TextTable t({"", "before", "after", "change"}, {false, true, true, true});
+  TextTable t({"", "before", "after", "change"}, {Align::left, Align::right, Align::right, Align::right});
   for (const Metric& m : compare_metrics(a.analysis, b.analysis))
-    t.add({m.name, format_bytes(static_cast<double>(m.before)), format_bytes(static_cast<double>(m.after)),
+    t.add_row({m.name, format_bytes(static_cast<double>(m.before)), format_bytes(static_cast<double>(m.after)),
            signed_bytes(m.after - m.before)});
-  t.add({"fragmentation", format_percent(a.analysis.fragmentation), format_percent(b.analysis.fragmentation),
+  t.add_row({"fragmentation", format_percent(a.analysis.fragmentation), format_percent(b.analysis.fragmentation),
          fmt::format("{:+.2f} points", (b.analysis.fragmentation - a.analysis.fragmentation) * 100)});
-  out += t.render(md);
+  out += table_text(t, md);
   out += fmt::format("{}{}\n", md ? "\n" : "  ", what_grew(a.analysis, b.analysis));
   auto changes = bin_changes(a.analysis, b.analysis);
   if (!changes.empty()) {
     out += heading(md, 3, "Bins whose wasted bytes changed most");
-    TextTable bt({"size", "wasted after", "change"}, {true, true, true});
+    TextTable bt({"size", "wasted after", "change"}, {Align::right, Align::right, Align::right});
     for (auto& [bin, delta] : changes)
-      bt.add({std::to_string(bin.size), format_bytes(static_cast<double>(bin.wasted())), signed_bytes(delta)});
-    out += bt.render(md);
+      bt.add_row({std::to_string(bin.size), format_bytes(static_cast<double>(bin.wasted())), signed_bytes(delta)});
+    out += table_text(bt, md);
   }
 }
 
