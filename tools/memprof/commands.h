@@ -17,6 +17,7 @@ using RunCommand = std::function<int()>;
 
 RunCommand add_info_command(CLI::App& app);
 RunCommand add_top_command(CLI::App& app);
+RunCommand add_diff_command(CLI::App& app);
 RunCommand add_stats_command(CLI::App& app);
 RunCommand add_explain_command(CLI::App& app);
 

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   };
   add(add_info_command);
   add(add_top_command);
+  add(add_diff_command);
   add(add_stats_command);
   add(add_explain_command);
 

@@ -80,8 +80,16 @@ void add_profile_options(CLI::App& cmd, ProfileOptions& o) {
       ->group(g);
 }
 
-analyze::FrameProfile load_frame_profile(const std::string& path, const ProfileOptions& options, Diagnostics& diag) {
+analyze::FrameProfile load_frame_profile(const std::string& path, const ProfileOptions& options, Diagnostics& diag,
+                                         const analyze::Suppressions* rules, analyze::SuppressionResult* suppressed) {
   Profile profile = heapparse::read_dump(path, diag);
+  if (rules) {
+    analyze::SuppressionResult result = analyze::apply_suppressions(profile, *rules);
+    if (suppressed) {
+      suppressed->suppressed += result.suppressed;
+      suppressed->rules_matched = std::max(suppressed->rules_matched, result.rules_matched);
+    }
+  }
   analyze::FrameOptions frame_options{
       .granularity = options.granularity(), .full_names = options.full_names, .thread = options.thread};
   return analyze::build_frame_profile(profile, frame_options);

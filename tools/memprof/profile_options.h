@@ -16,6 +16,7 @@
 
 #include "memprof/analyze/filters.h"
 #include "memprof/analyze/frame_profile.h"
+#include "memprof/analyze/suppressions.h"
 #include "memprof/profile/diagnostics.h"
 #include "memprof/render/report_options.h"
 
@@ -39,8 +40,11 @@ struct ProfileOptions {
 // Adds everything but the inputs (commands name those themselves).
 void add_profile_options(CLI::App& cmd, ProfileOptions& options);
 
-// Reads one dump and turns it into named stacks. Throws InputError.
-analyze::FrameProfile load_frame_profile(const std::string& path, const ProfileOptions& options, Diagnostics& diag);
+// Reads one dump and turns it into named stacks, after removing the stacks that `rules` suppress
+// (their values are added to `suppressed`). Throws InputError.
+analyze::FrameProfile load_frame_profile(const std::string& path, const ProfileOptions& options, Diagnostics& diag,
+                                         const analyze::Suppressions* rules = nullptr,
+                                         analyze::SuppressionResult* suppressed = nullptr);
 // Several dumps summed, then the --focus/--ignore/--hide/--show-from filters.
 analyze::FrameProfile load_frame_profiles(const std::vector<std::string>& paths, const ProfileOptions& options,
                                           Diagnostics& diag);

@@ -1,0 +1,72 @@
+#include "memprof/analyze/diff.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <stdexcept>
+
+#include "memprof/analyze/top.h"
+
+namespace memprof::analyze {
+
+namespace {
+
+// Values below half a unit round to zero in every report: not a change.
+bool is_change(double delta) { return std::fabs(delta) >= 0.5; }
+
+}  // namespace
+
+DiffTable compute_diff(const std::vector<const FrameProfile*>& series, SampleType type, const DiffOptions& options) {
+  if (series.size() < 2) throw std::invalid_argument("compute_diff needs at least two profiles");
+  size_t n = series.size();
+  DiffTable table;
+  table.sample_type = type;
+
+  std::vector<TopTable> tops;
+  for (const FrameProfile* p : series) tops.push_back(compute_top(*p, type));
+  std::vector<double> scale(n, 1.0);
+  if (options.normalize) {
+    double latest = tops.back().total;
+    for (size_t i = 0; i + 1 < n; ++i)
+      if (tops[i].total != 0) scale[i] = latest / tops[i].total;
+  }
+  for (size_t i = 0; i < n; ++i) table.totals.push_back(tops[i].total * scale[i]);
+  table.base_total = table.totals.front();
+  table.new_total = table.totals.back();
+  table.delta = table.new_total - table.base_total;
+
+  // name -> values per dump; std::map keeps the join deterministic before sorting.
+  std::map<std::string, std::vector<double>> sites;
+  std::map<std::string, bool> in_base;
+  for (size_t i = 0; i < n; ++i) {
+    for (const TopRow& r : tops[i].rows) {
+      if (r.flat == 0 && !sites.contains(r.name)) continue;  // only a caller: not a site here
+      auto& values = sites.try_emplace(r.name, std::vector<double>(n, 0.0)).first->second;
+      values[i] = r.flat * scale[i];
+      if (i == 0 && r.flat != 0) in_base[r.name] = true;
+    }
+  }
+  for (auto& [name, values] : sites) {
+    bool changed = false, grew_every_step = n >= 3;
+    for (size_t i = 1; i < n; ++i) {
+      double step = values[i] - values[i - 1];
+      changed = changed || is_change(step);
+      grew_every_step = grew_every_step && step >= 0.5;
+    }
+    if (!changed) continue;
+    DiffRow row{.name = name, .values = values, .before = values.front(), .after = values.back()};
+    row.delta = row.after - row.before;
+    row.is_new = !in_base.contains(name);
+    row.grew_every_step = grew_every_step;
+    table.rows.push_back(std::move(row));
+  }
+  auto rank = [](const DiffRow& r) { return r.grew_every_step ? 0 : r.delta > 0 ? 1 : 2; };
+  std::ranges::sort(table.rows, [&](const DiffRow& a, const DiffRow& b) {
+    if (rank(a) != rank(b)) return rank(a) < rank(b);
+    if (a.delta != b.delta) return rank(a) == 2 ? a.delta < b.delta : a.delta > b.delta;
+    return a.name < b.name;
+  });
+  return table;
+}
+
+}  // namespace memprof::analyze

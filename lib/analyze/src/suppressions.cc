@@ -1,0 +1,122 @@
+#include "memprof/analyze/suppressions.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace memprof::analyze {
+
+namespace {
+
+// Glob match of `pattern` ('*' only) against all of `text`.
+bool glob_match(std::string_view pattern, std::string_view text) {
+  size_t p = 0, t = 0, star = std::string_view::npos, resume = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = t;
+    } else if (p < pattern.size() && pattern[p] == text[t]) {
+      ++p;
+      ++t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+}  // namespace
+
+bool suppression_matches(std::string_view pattern, std::string_view text) {
+  bool anchored_start = pattern.starts_with('^');
+  bool anchored_end = pattern.ends_with('$');
+  if (anchored_start) pattern.remove_prefix(1);
+  if (anchored_end) pattern.remove_suffix(1);
+  std::string glob;
+  if (!anchored_start) glob += '*';
+  glob += pattern;
+  if (!anchored_end) glob += '*';
+  return glob_match(glob, text);
+}
+
+Suppressions parse_suppressions(std::string_view text, const std::string& path, Diagnostics& diag) {
+  Suppressions rules;
+  size_t line_number = 0;
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    ++line_number;
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t')) line.remove_suffix(1);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    if (line.empty() || line.front() == '#') continue;
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos)
+      throw InputError(fmt::format("{}:{}:1: expected 'leak:<pattern>', got '{}'", path, line_number, line));
+    std::string_view kind = line.substr(0, colon), pattern = line.substr(colon + 1);
+    if (kind != "leak") {
+      diag.warn(fmt::format("{}:{}: ignored '{}:' rule (only 'leak:' rules apply to heap profiles)", path,
+                            line_number, kind));
+      continue;
+    }
+    if (pattern.empty()) throw InputError(fmt::format("{}:{}:6: expected a pattern after 'leak:'", path, line_number));
+    rules.patterns.emplace_back(pattern);
+  }
+  return rules;
+}
+
+SuppressionResult apply_suppressions(Profile& profile, const Suppressions& rules) {
+  SuppressionResult result;
+  if (rules.patterns.empty()) return result;
+  // Which rule (if any) each location matches: evaluated once per unique address.
+  constexpr uint32_t kNone = UINT32_MAX;
+  std::vector<uint32_t> location_rule(profile.locations.size(), kNone);
+  auto first_rule = [&](std::string_view text) -> uint32_t {
+    if (text.empty()) return kNone;
+    for (uint32_t r = 0; r < rules.patterns.size(); ++r)
+      if (suppression_matches(rules.patterns[r], text)) return r;
+    return kNone;
+  };
+  for (size_t i = 0; i < profile.locations.size(); ++i) {
+    const Location& loc = profile.locations[i];
+    uint32_t rule = kNone;
+    if (loc.mapping.valid()) rule = first_rule(profile.str(profile.mappings[loc.mapping.value()].path));
+    for (const Line& line : loc.lines) {
+      if (rule != kNone) break;
+      const Function& f = profile.functions[line.function.value()];
+      rule = first_rule(profile.str(f.name));
+      if (rule == kNone) rule = first_rule(profile.str(f.file));
+    }
+    location_rule[i] = rule;
+  }
+  std::vector<char> stack_rule_used(rules.patterns.size());
+  std::vector<uint32_t> stack_rule(profile.stacks.size(), kNone - 1);  // kNone - 1: not computed
+  auto rule_of_stack = [&](StackId id) {
+    uint32_t& rule = stack_rule[id.value()];
+    if (rule == kNone - 1) {
+      rule = kNone;
+      for (LocationId loc : profile.stacks.frames(id))
+        if (location_rule[loc.value()] != kNone) {
+          rule = location_rule[loc.value()];
+          break;
+        }
+    }
+    return rule;
+  };
+  std::erase_if(profile.samples, [&](const Sample& s) {
+    uint32_t rule = rule_of_stack(s.stack);
+    if (rule == kNone) return false;
+    result.suppressed += s.values;
+    stack_rule_used[rule] = 1;
+    return true;
+  });
+  std::erase_if(profile.thread_samples, [&](const ThreadSample& s) { return rule_of_stack(s.stack) != kNone; });
+  result.rules_matched = static_cast<size_t>(std::ranges::count(stack_rule_used, 1));
+  return result;
+}
+
+}  // namespace memprof::analyze
