@@ -2,7 +2,11 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include <regex>
+
+#include "memprof/analyze/peek.h"
 #include "memprof/analyze/top.h"
+#include "memprof/render/peek_report.h"
 #include "memprof/render/top_report.h"
 #include "memprof/render/units.h"
 #include "output.h"
@@ -18,6 +22,7 @@ struct TopOptions {
   bool cum = false;
   std::optional<std::string> fail_above;
   std::optional<std::string> fail_site_above;
+  std::optional<std::string> peek;
 };
 
 // CI gates: the total, and any single row's flat value, against the limits.
@@ -48,6 +53,19 @@ int run_top(TopOptions& o) {
   flush_warnings(diag);
   check_sample_type_available(profile, type);
 
+  if (o.peek) {
+    std::vector<analyze::PeekEntry> entries;
+    try {
+      entries = analyze::compute_peek(profile, *o.peek, type);
+    } catch (const std::regex_error& e) {
+      throw InputError(fmt::format("invalid regular expression for --peek: {}", e.what()));
+    }
+    Values total = profile.total();
+    write_stdout(render::render_peek(entries, *o.peek, total[type], total[analyze::objects_type_for(type)],
+                                     report_context(profile, type),
+                                     report_style(o.profile, o.rows), o.profile.output_format()));
+    return kExitOk;
+  }
   analyze::TopTable table = analyze::compute_top(profile, type, o.cum ? analyze::TopOrder::cum : analyze::TopOrder::flat);
   render::GateResult gates = check_gates(table, o, o.profile.exact_bytes);
   // Violating rows must be visible whatever -n says.
@@ -68,6 +86,7 @@ RunCommand add_top_command(CLI::App& app) {
   add_profile_options(*cmd, o->profile);
   cmd->add_option("-n,--rows", o->rows, "Rows to show, 0 for all")->capture_default_str();
   cmd->add_flag("--cum", o->cum, "Sort by cumulative instead of flat");
+  cmd->add_option("--peek", o->peek, "Show callers and callees of the functions matching RE")->type_name("RE");
   auto* g = "CI gates (exit status 1 when exceeded)";
   cmd->add_option("--fail-above", o->fail_above, "Fail when the total is above SIZE")->type_name("SIZE")->group(g);
   cmd->add_option("--fail-site-above", o->fail_site_above, "Fail when any row's flat value is above SIZE")
