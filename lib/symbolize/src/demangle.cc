@@ -54,6 +54,8 @@ std::string decode_rust_escapes(std::string_view s) {
                                                 {"$u5d$", "]"}}};
   std::string out;
   for (size_t i = 0; i < s.size();) {
+    // rustc writes a component that starts with '$' as "_$".
+    if (s.substr(i).starts_with("_$") && (i == 0 || s.substr(0, i).ends_with("::"))) ++i;
     if (s[i] == '$') {
       bool matched = false;
       for (const Escape& e : kEscapes)
@@ -138,6 +140,12 @@ std::string short_function_name(std::string_view s) {
           break;
         }
       if (i < s.size() && s[i] == '>') out += s[i++];
+      for (std::string_view word : {" new[]", " delete[]", " new", " delete"})
+        if (s.substr(i).starts_with(word)) {
+          out += word;
+          i += word.size();
+          break;
+        }
       continue;
     }
     if (s.substr(i).starts_with("(anonymous namespace)")) {
@@ -161,6 +169,10 @@ std::string short_function_name(std::string_view s) {
   // Qualifiers left behind by a stripped parameter list.
   for (bool again = true; again;) {
     again = false;
+    while (!out.empty() && out.back() == ' ') {
+      out.pop_back();
+      again = true;
+    }
     for (std::string_view q : {" const", " volatile", " &&", " &"})
       if (std::string_view(out).ends_with(q)) {
         out.resize(out.size() - q.size());
