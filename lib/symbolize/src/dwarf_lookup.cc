@@ -41,10 +41,10 @@ class LlvmDwarfLookup final : public DwarfLookup {
 
 }  // namespace
 
-std::unique_ptr<DwarfLookup> DwarfLookup::open(std::span<const std::byte> bytes, const std::string& name,
+std::unique_ptr<DwarfLookup> DwarfLookup::open(const std::byte* data, size_t size, const std::string& name,
                                                const std::string& dwp_path, std::string& error) {
   llvm::MemoryBufferRef buffer(
-      llvm::StringRef(reinterpret_cast<const char*>(bytes.data()), bytes.size()), name);
+      llvm::StringRef(reinterpret_cast<const char*>(data), size), name);
   auto object = llvm::object::ObjectFile::createObjectFile(buffer);
   if (!object) {
     error = llvm::toString(object.takeError());

@@ -137,7 +137,8 @@ void run_dwarf(std::vector<Module>& modules, unsigned threads, Diagnostics& diag
       if (task.module != current) {
         current = task.module;
         std::string error;
-        dwarf = DwarfLookup::open(current->dwarf_file->file->bytes(), current->dwarf_file->path(),
+        dwarf = DwarfLookup::open(current->dwarf_file->file->bytes().data(), current->dwarf_file->file->bytes().size(),
+                                  current->dwarf_file->path(),
                                   current->dwp_path, error);
         if (!dwarf) errors[current - modules.data()] = error;
       }
@@ -199,6 +200,7 @@ class FunctionInterner {
 
 SymbolizeReport symbolize_profile(Profile& p, const SymbolizeOptions& options, Diagnostics& diag) {
   SymbolizeReport report;
+  p.functions.clear();  // symbolizing again starts over; every location's lines are rebuilt below
   std::vector<uint8_t> is_leaf(p.locations.size(), 0);
   for (size_t s = 0; s < p.stacks.size(); ++s) {
     auto frames = p.stacks.frames(StackId{static_cast<uint32_t>(s)});
