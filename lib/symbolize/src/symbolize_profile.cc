@@ -3,10 +3,12 @@
 // and lines into the profile, then trim allocator frames.
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <map>
 #include <optional>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "allocator_frames.h"
 #include "demangle.h"
@@ -161,25 +163,49 @@ void run_dwarf(std::vector<Module>& modules, unsigned threads, Diagnostics& diag
     }
 }
 
-// Interns functions by (demangled name, file); demangles each system name once.
+struct ViewPairHash {
+  size_t operator()(const std::pair<std::string_view, std::string_view>& k) const noexcept {
+    return std::hash<std::string_view>{}(k.first) * 1000003u ^ std::hash<std::string_view>{}(k.second);
+  }
+};
+
+// Demangles each distinct name once, on up to `threads` threads (demangling tens of thousands
+// of template names is a large share of the work on big binaries).
+std::unordered_map<std::string_view, DemangledName> demangle_all(
+    const std::unordered_set<std::string_view>& unique, unsigned threads) {
+  std::vector<std::string_view> names(unique.begin(), unique.end());
+  std::vector<DemangledName> results(names.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    constexpr size_t kChunk = 256;
+    for (size_t begin; (begin = next.fetch_add(kChunk)) < names.size();)
+      for (size_t i = begin; i < std::min(begin + kChunk, names.size()); ++i) results[i] = demangle_symbol(names[i]);
+  };
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads && names.size() > 1024; ++i) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+  std::unordered_map<std::string_view, DemangledName> out;
+  out.reserve(names.size());
+  for (size_t i = 0; i < names.size(); ++i) out.emplace(names[i], std::move(results[i]));
+  return out;
+}
+
+// Interns functions by (demangled name, file): clones ("f.isra.0") and the DWARF name ("f") of
+// one function share a Function.
 class FunctionInterner {
  public:
-  explicit FunctionInterner(Profile& p) : p_(p) {}
+  FunctionInterner(Profile& p, const std::unordered_map<std::string_view, DemangledName>& demangled)
+      : p_(p), demangled_(demangled) {}
   FunctionId intern(std::string_view system_name, std::string_view file) {
-    std::string key(system_name);
-    key += '\0';
-    key += file;
-    auto [it, inserted] = ids_.try_emplace(std::move(key));
+    auto [it, inserted] = ids_.try_emplace({system_name, file});
     if (!inserted) return it->second;
-    auto dm = demangled_.find(std::string(system_name));
-    if (dm == demangled_.end()) dm = demangled_.emplace(std::string(system_name), demangle_symbol(system_name)).first;
-    // Clones ("f.isra.0") and the DWARF name ("f") share one Function per file.
-    std::string folded_key = dm->second.name + '\0' + std::string(file);
-    auto [fit, finserted] = by_name_.try_emplace(folded_key);
+    const DemangledName& dm = demangled_.at(system_name);
+    auto [fit, finserted] = by_name_.try_emplace({dm.name, file});
     if (finserted) {
       Function f;
-      f.name = p_.strings.intern(dm->second.name);
-      f.short_name = p_.strings.intern(dm->second.short_name);
+      f.name = p_.strings.intern(dm.name);
+      f.short_name = p_.strings.intern(dm.short_name);
       f.system_name = p_.strings.intern(system_name);
       f.file = p_.strings.intern(file);
       fit->second = FunctionId{static_cast<uint32_t>(p_.functions.size())};
@@ -191,16 +217,21 @@ class FunctionInterner {
 
  private:
   Profile& p_;
-  std::unordered_map<std::string, FunctionId> ids_;
-  std::unordered_map<std::string, DemangledName> demangled_;
-  std::unordered_map<std::string, FunctionId> by_name_;
+  const std::unordered_map<std::string_view, DemangledName>& demangled_;
+  // Keys view strings that outlive the interner (chains, symbol tables, demangled_).
+  std::unordered_map<std::pair<std::string_view, std::string_view>, FunctionId, ViewPairHash> ids_;
+  std::unordered_map<std::pair<std::string_view, std::string_view>, FunctionId, ViewPairHash> by_name_;
+};
+
+struct RawFrame {
+  std::string_view name, file;
+  uint32_t line = 0, column = 0;
 };
 
 }  // namespace
 
 SymbolizeReport symbolize_profile(Profile& p, const SymbolizeOptions& options, Diagnostics& diag) {
-  SymbolizeReport report;
-  p.functions.clear();  // symbolizing again starts over; every location's lines are rebuilt below
+  SymbolizeReport report;  p.functions.clear();  // symbolizing again starts over; every location's lines are rebuilt below
   std::vector<uint8_t> is_leaf(p.locations.size(), 0);
   for (size_t s = 0; s < p.stacks.size(); ++s) {
     auto frames = p.stacks.frames(StackId{static_cast<uint32_t>(s)});
@@ -289,7 +320,10 @@ SymbolizeReport symbolize_profile(Profile& p, const SymbolizeOptions& options, D
   unsigned threads = options.threads ? options.threads : std::min(2u, std::max(1u, std::thread::hardware_concurrency()));
   run_dwarf(modules, threads, diag);
 
-  FunctionInterner functions(p);
+  // Pass 1: each location's frames as views into chains and symbol tables.
+  std::vector<std::vector<RawFrame>> raw(p.locations.size());
+  std::deque<std::string> fallback_names;  // stable storage for the views
+  std::unordered_set<std::string_view> names;  // hashed, not sorted: names share long prefixes
   for (Module& m : modules) {
     if (!m.binary) continue;
     for (uint32_t loc : m.locations) {
@@ -303,26 +337,30 @@ SymbolizeReport symbolize_profile(Profile& p, const SymbolizeOptions& options, D
         auto it = std::ranges::lower_bound(m.lookup_addresses, a);
         if (it != m.lookup_addresses.end() && *it == a) chain = &m.chains[it - m.lookup_addresses.begin()];
       }
+      std::vector<RawFrame>& frames = raw[loc];
       if (chain && !chain->empty()) {
-        const std::vector<InlineFrame>& frames = *chain;
-        bool outer_named = !frames.back().function.empty() || symbol;
-        if (!outer_named) continue;  // neither DWARF nor a symbol names the function: unknown
-        for (size_t i = 0; i < frames.size(); ++i) {
-          const InlineFrame& f = frames[i];
+        // Neither DWARF nor a symbol naming the function means unknown, whatever the line table says.
+        if (chain->back().function.empty() && !symbol) continue;
+        for (size_t i = 0; i < chain->size(); ++i) {
+          const InlineFrame& f = (*chain)[i];
           std::string_view name = f.function;
-          std::string fallback;
-          if (name.empty()) {
-            if (i + 1 == frames.size()) name = symbol->name;
-            else name = fallback = p.unsymbolized_name(location);
-          }
-          location.lines.push_back({functions.intern(name, f.file), f.line, f.column});
+          if (name.empty())
+            name = i + 1 == chain->size() ? symbol->name : fallback_names.emplace_back(p.unsymbolized_name(location));
+          frames.push_back({name, f.file, f.line, f.column});
         }
       } else if (symbol) {
-        location.lines.push_back({functions.intern(symbol->name, {}), 0, 0});
+        frames.push_back({symbol->name, {}, 0, 0});
       }
-      if (!location.lines.empty()) ++m.report.resolved;
+      for (const RawFrame& f : frames) names.insert(f.name);
+      if (!frames.empty()) ++m.report.resolved;
     }
   }
+  // Pass 2: demangle the distinct names in parallel, then intern.
+  auto demangled = demangle_all(names, threads);
+  FunctionInterner functions(p, demangled);
+  for (size_t i = 0; i < raw.size(); ++i)
+    for (const RawFrame& f : raw[i])
+      p.locations[i].lines.push_back({functions.intern(f.name, f.file), f.line, f.column});
 
   // One summary warning for everything that stays unsymbolized for lack of a binary.
   std::string missing;
