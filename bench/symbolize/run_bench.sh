@@ -30,7 +30,7 @@ if [ ! -s offsets.txt ]; then
     /^ *[0-9a-f]+:/ { addr = $1; sub(":", "", addr); if (after_call) print addr; after_call = ($2 ~ /^call/) }
   ' | sort -u | shuf -n 50000 --random-source=big > returns.txt
   # file offset = vaddr - p_vaddr + p_offset of the executable PT_LOAD.
-  seg=$(readelf -lW big | awk '$1 == "LOAD" && $7 ~ /E/ { print $2, $3; exit }')
+  seg=$(readelf -lW big | awk '$1 == "LOAD" && / E / { print $2, $3; exit }')
   python3 - "$seg" <<'PY'
 import sys
 off, vaddr = (int(x, 16) for x in sys.argv[1].split())
