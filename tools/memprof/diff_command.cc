@@ -52,6 +52,7 @@ render::GateResult check_gates(const analyze::DiffTable& t, const DiffCommandOpt
 }
 
 int run_diff(DiffCommandOptions& o) {
+  finish_profile_options(o.profile);
   Diagnostics diag;
   if (o.profile.inputs.empty()) o.profile.inputs = newest_dumps(2, diag);
   if (o.profile.inputs.size() < 2)

@@ -14,6 +14,7 @@
 #include "memprof/heapparse/dump_name.h"
 #include "memprof/heapparse/parse_dump.h"
 #include "memprof/render/units.h"
+#include "symbol_options.h"
 
 namespace memprof::cli {
 
@@ -72,6 +73,8 @@ void add_profile_options(CLI::App& cmd, ProfileOptions& o) {
       ->type_name("N|NAME")
       ->group(g);
 
+  add_symbol_options(cmd, o.symbols);
+
   g = "Output";
   cmd.add_flag("--bytes", o.exact_bytes, "Exact byte counts instead of KiB/MiB/GiB")->group(g);
   cmd.add_option("--format", o.format, "Output format")
@@ -80,9 +83,12 @@ void add_profile_options(CLI::App& cmd, ProfileOptions& o) {
       ->group(g);
 }
 
+void finish_profile_options(ProfileOptions& options) { add_symbol_paths_from_env(options.symbols); }
+
 analyze::FrameProfile load_frame_profile(const std::string& path, const ProfileOptions& options, Diagnostics& diag,
                                          const analyze::Suppressions* rules, analyze::SuppressionResult* suppressed) {
   Profile profile = heapparse::read_dump(path, diag);
+  symbolize::symbolize_profile(profile, options.symbols, diag);
   if (rules) {
     analyze::SuppressionResult result = analyze::apply_suppressions(profile, *rules);
     if (suppressed) {

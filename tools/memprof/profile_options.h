@@ -19,6 +19,7 @@
 #include "memprof/analyze/suppressions.h"
 #include "memprof/profile/diagnostics.h"
 #include "memprof/render/report_options.h"
+#include "memprof/symbolize/symbolize.h"
 
 namespace memprof::cli {
 
@@ -31,16 +32,20 @@ struct ProfileOptions {
   std::optional<std::string> thread;
   bool exact_bytes = false;
   std::string format = "text";
+  symbolize::SymbolizeOptions symbols;
 
   SampleType sample_type() const;
   analyze::Granularity granularity() const;
   render::Format output_format() const;
 };
 
-// Adds everything but the inputs (commands name those themselves).
+// Adds everything but the inputs (commands name those themselves), including --binary,
+// --search-path, --debug-dir and --keep-allocator-frames. Call finish_profile_options() once
+// the command line is parsed.
 void add_profile_options(CLI::App& cmd, ProfileOptions& options);
+void finish_profile_options(ProfileOptions& options);
 
-// Reads one dump and turns it into named stacks, after removing the stacks that `rules` suppress
+// Reads one dump, symbolizes it with its own mappings and turns it into named stacks, after removing the stacks that `rules` suppress
 // (their values are added to `suppressed`). Throws InputError.
 analyze::FrameProfile load_frame_profile(const std::string& path, const ProfileOptions& options, Diagnostics& diag,
                                          const analyze::Suppressions* rules = nullptr,

@@ -45,6 +45,7 @@ render::GateResult check_gates(const analyze::TopTable& table, const TopOptions&
 }
 
 int run_top(TopOptions& o) {
+  finish_profile_options(o.profile);
   Diagnostics diag;
   if (o.profile.inputs.empty()) o.profile.inputs = newest_dumps(1, diag);
   flush_warnings(diag);

@@ -27,6 +27,7 @@ struct SymbolizeOptions {
   std::vector<std::string> debug_dirs;    // --debug-dir, besides /usr/lib/debug
   bool keep_allocator_frames = false;     // --keep-allocator-frames
   bool use_dwarf = true;                  // file:line and inline chains (slower on huge DWARF)
+  unsigned threads = 0;                   // DWARF lookup threads; 0: up to 2 (hardware permitting)
 };
 
 // Per module, for `memprof info --symbols`.

@@ -1,0 +1,37 @@
+#include "memprof/render/symbols_report.h"
+
+#include <algorithm>
+#include <iterator>
+
+#include <fmt/core.h>
+
+namespace memprof::render {
+
+std::string render_symbols_text(const std::string& dump_path, const symbolize::SymbolizeReport& report) {
+  std::string out;
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "symbols of {}: {} of {} addresses resolved, {} allocator frames trimmed\n", dump_path,
+                 report.resolved, report.addresses, report.trimmed_frames);
+  // Most addresses first: the modules that matter for the report come on top.
+  std::vector<const symbolize::ModuleReport*> modules;
+  for (const auto& m : report.modules) modules.push_back(&m);
+  std::ranges::stable_sort(modules, [](auto* a, auto* b) { return a->addresses > b->addresses; });
+  fmt::format_to(it, "  {:>15}  {:<16}  {:<12}  {}\n", "resolved", "source", "build id", "module -> file used");
+  for (const auto* m : modules) {
+    std::string resolved = fmt::format("{}/{}", m->resolved, m->addresses);
+    std::string used = m->used_path.empty() ? "not found" : m->used_path == m->dump_path ? "(same)" : m->used_path;
+    std::string source = m->symbol_source;
+    std::string debug_note;
+    if (size_t at = source.find(" (debug file "); at != std::string::npos) {
+      debug_note = source.substr(at + 2, source.size() - at - 3);
+      source.resize(at);
+    }
+    std::string id = m->build_id.empty() ? "-" : m->build_id.substr(0, 12);
+    fmt::format_to(it, "  {:>15}  {:<16}  {:<12}  {} -> {}\n", resolved, source, id, m->dump_path, used);
+    if (!debug_note.empty()) fmt::format_to(it, "  {:>15}  {}\n", "", debug_note);
+    for (const std::string& problem : m->problems) fmt::format_to(it, "  {:>15}  problem: {}\n", "", problem);
+  }
+  return out;
+}
+
+}  // namespace memprof::render

@@ -1,0 +1,38 @@
+// File:line and inline chains from DWARF through LLVM's DWARFContext (DWARF 4/5, compressed
+// sections, split DWARF via .dwo/.dwp). LLVM types stay in the .cc file. Not thread-safe: each
+// thread opens its own DwarfLookup over the same mapped bytes. Kept C++17-clean: clang 14 cannot
+// compile LLVM 14's headers in C++20 mode with libstdc++ 12, so under clang this file is C++17.
+//
+//   std::string error;
+//   auto dwarf = DwarfLookup::open(data, size, "/usr/bin/app", "", error);
+//   std::vector<InlineFrame> chain = dwarf->lookup(vaddr);  // innermost first
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace memprof::symbolize {
+
+struct InlineFrame {
+  std::string function;  // linkage (mangled) name, else DW_AT_name; empty when unknown
+  std::string file;      // absolute path of the line's file; empty when unknown
+  uint32_t line = 0;
+  uint32_t column = 0;
+};
+
+class DwarfLookup {
+ public:
+  // [data, data + size) (an ELF file with DWARF) must outlive the lookup. `dwp_path` may be empty.
+  static std::unique_ptr<DwarfLookup> open(const std::byte* data, size_t size, const std::string& name,
+                                           const std::string& dwp_path, std::string& error);
+  virtual ~DwarfLookup() = default;
+  // The inline chain at `vaddr`, innermost first; empty when DWARF knows nothing about it.
+  virtual std::vector<InlineFrame> lookup(uint64_t vaddr) = 0;
+  // The first problem LLVM reported while reading DWARF, "" if none.
+  virtual std::string first_error() const = 0;
+};
+
+}  // namespace memprof::symbolize

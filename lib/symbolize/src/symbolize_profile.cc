@@ -1,0 +1,384 @@
+// The driver: group the dump's addresses by module, find and verify each module's files, look up
+// symbols and DWARF (DWARF on up to two threads, one LLVM context per thread), intern functions
+// and lines into the profile, then trim allocator frames.
+#include <algorithm>
+#include <atomic>
+#include <deque>
+#include <map>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "allocator_frames.h"
+#include "demangle.h"
+#include "dwarf_lookup.h"
+#include "memprof/symbolize/symbolize.h"
+#include "module_locator.h"
+#include "symbol_table.h"
+
+namespace memprof::symbolize {
+
+namespace {
+
+struct Module {
+  std::string dump_path;
+  bool deleted = false;
+  std::vector<const Mapping*> mappings;  // executable ones and those holding addresses
+  std::vector<uint32_t> locations;
+  ModuleReport report;
+
+  std::optional<LoadedElf> binary;
+  std::optional<LoadedElf> debug;
+  SymbolTable symbols;
+  const LoadedElf* dwarf_file = nullptr;  // binary or debug file, when it has DWARF
+  std::string dwp_path;
+  std::vector<uint64_t> lookup_addresses;  // sorted, unique (DWARF work list)
+  std::vector<std::vector<InlineFrame>> chains;  // parallel to lookup_addresses
+};
+
+std::string basename_of(std::string_view path) { return std::string(path.substr(path.rfind('/') + 1)); }
+
+std::string_view str_or_empty(const Profile& p, StringId id) { return id.valid() ? p.str(id) : std::string_view(); }
+
+bool is_special_path(std::string_view path) { return path.empty() || path.front() == '['; }
+
+// Tries the candidates in order; the first regular ELF file whose layout matches wins.
+void locate_binary(Module& m, const std::string& explicit_binary, const SymbolizeOptions& options,
+                   Diagnostics& diag) {
+  for (const std::string& path : candidate_paths(m.dump_path, explicit_binary, options.search_paths)) {
+    if (!is_regular_file(path)) continue;
+    std::string error;
+    auto elf = load_elf(path, error);
+    if (!elf) {
+      std::string problem = path + ": " + error;
+      m.report.problems.push_back(problem);
+      diag.warn(problem);
+      continue;
+    }
+    std::string why;
+    if (!layout_matches(elf->elf, m.mappings, why)) {
+      std::string problem = path + " does not match the dump (" + why + ")";
+      m.report.problems.push_back(problem);
+      diag.warn(problem);
+      continue;
+    }
+    m.binary = std::move(elf);
+    return;
+  }
+}
+
+void load_symbols(Module& m, const SymbolizeOptions& options) {
+  const ElfFile& bin = m.binary->elf;
+  m.debug = find_debug_file(*m.binary, options.debug_dirs);
+  std::string source;
+  if (bin.has_symbols(SymbolSource::symtab)) {
+    m.symbols = SymbolTable(bin.symbols(SymbolSource::symtab), bin);
+    source = "symtab";
+  } else if (m.debug && m.debug->elf.has_symbols(SymbolSource::symtab)) {
+    // A debug file's section headers keep the binary's flags, so executable sections still count.
+    m.symbols = SymbolTable(m.debug->elf.symbols(SymbolSource::symtab), m.debug->elf);
+    source = "symtab";
+  } else if (bin.has_symbols(SymbolSource::dynsym)) {
+    m.symbols = SymbolTable(bin.symbols(SymbolSource::dynsym), bin);
+    source = "dynsym";
+  } else {
+    source = "none";
+  }
+  if (options.use_dwarf) {
+    if (bin.has_dwarf()) m.dwarf_file = &*m.binary;
+    else if (m.debug && m.debug->elf.has_dwarf()) m.dwarf_file = &*m.debug;
+    if (m.dwarf_file) {
+      source += "+DWARF";
+      std::string dwp = m.binary->path() + ".dwp";
+      if (is_regular_file(dwp)) m.dwp_path = dwp;
+    }
+  }
+  if (m.debug) source += " (debug file " + m.debug->path() + ")";
+  m.report.symbol_source = source;
+}
+
+uint64_t lookup_address(const Profile& p, const Mapping& mapping, const ElfFile& elf, uint32_t loc,
+                        const std::vector<uint8_t>& is_leaf, bool& ok) {
+  uint64_t offset = p.locations[loc].address - mapping.start + mapping.offset;
+  auto vaddr = elf.file_offset_to_vaddr(offset);
+  ok = vaddr.has_value();
+  if (!ok) return 0;
+  // Stack entries are return addresses: the call is the byte before. The leaf is the PC itself.
+  return is_leaf[loc] || *vaddr == 0 ? *vaddr : *vaddr - 1;
+}
+
+// Runs DWARF lookups for all modules on `threads` threads. Big modules are split into two
+// address-contiguous halves so both threads work on the same binary, each touching about half
+// of its compilation units.
+void run_dwarf(std::vector<Module>& modules, unsigned threads, Diagnostics& diag) {
+  struct Task {
+    Module* module;
+    size_t begin, end;
+  };
+  std::vector<Task> tasks;
+  for (Module& m : modules) {
+    if (!m.dwarf_file || m.lookup_addresses.empty()) continue;
+    m.chains.resize(m.lookup_addresses.size());
+    size_t n = m.lookup_addresses.size();
+    if (threads > 1 && n >= 512) {
+      tasks.push_back({&m, 0, n / 2});
+      tasks.push_back({&m, n / 2, n});
+    } else {
+      tasks.push_back({&m, 0, n});
+    }
+  }
+  if (tasks.empty()) return;
+  std::atomic<size_t> next{0};
+  std::vector<std::string> errors(modules.size());
+  auto worker = [&] {
+    Module* current = nullptr;
+    std::unique_ptr<DwarfLookup> dwarf;
+    for (size_t t; (t = next.fetch_add(1)) < tasks.size();) {
+      Task& task = tasks[t];
+      if (task.module != current) {
+        current = task.module;
+        std::string error;
+        dwarf = DwarfLookup::open(current->dwarf_file->file->bytes().data(), current->dwarf_file->file->bytes().size(),
+                                  current->dwarf_file->path(),
+                                  current->dwp_path, error);
+        if (!dwarf) errors[current - modules.data()] = error;
+      }
+      if (!dwarf) continue;
+      for (size_t i = task.begin; i < task.end; ++i) current->chains[i] = dwarf->lookup(current->lookup_addresses[i]);
+      std::string error = dwarf->first_error();
+      if (!error.empty() && errors[current - modules.data()].empty()) errors[current - modules.data()] = error;
+    }
+  };
+  unsigned n_threads = std::min<unsigned>(threads, tasks.size());
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < n_threads; ++i) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+  for (size_t i = 0; i < modules.size(); ++i)
+    if (!errors[i].empty()) {
+      std::string problem = "DWARF of " + modules[i].dwarf_file->path() + ": " + errors[i];
+      modules[i].report.problems.push_back(problem);
+      diag.warn(problem);
+    }
+}
+
+struct ViewPairHash {
+  size_t operator()(const std::pair<std::string_view, std::string_view>& k) const noexcept {
+    return std::hash<std::string_view>{}(k.first) * 1000003u ^ std::hash<std::string_view>{}(k.second);
+  }
+};
+
+// Demangles each distinct name once, on up to `threads` threads (demangling tens of thousands
+// of template names is a large share of the work on big binaries).
+std::unordered_map<std::string_view, DemangledName> demangle_all(
+    const std::unordered_set<std::string_view>& unique, unsigned threads) {
+  std::vector<std::string_view> names(unique.begin(), unique.end());
+  std::vector<DemangledName> results(names.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    constexpr size_t kChunk = 256;
+    for (size_t begin; (begin = next.fetch_add(kChunk)) < names.size();)
+      for (size_t i = begin; i < std::min(begin + kChunk, names.size()); ++i) results[i] = demangle_symbol(names[i]);
+  };
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads && names.size() > 1024; ++i) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+  std::unordered_map<std::string_view, DemangledName> out;
+  out.reserve(names.size());
+  for (size_t i = 0; i < names.size(); ++i) out.emplace(names[i], std::move(results[i]));
+  return out;
+}
+
+// Interns functions by (demangled name, file): clones ("f.isra.0") and the DWARF name ("f") of
+// one function share a Function.
+class FunctionInterner {
+ public:
+  FunctionInterner(Profile& p, const std::unordered_map<std::string_view, DemangledName>& demangled)
+      : p_(p), demangled_(demangled) {}
+  FunctionId intern(std::string_view system_name, std::string_view file) {
+    auto [it, inserted] = ids_.try_emplace({system_name, file});
+    if (!inserted) return it->second;
+    const DemangledName& dm = demangled_.at(system_name);
+    auto [fit, finserted] = by_name_.try_emplace({dm.name, file});
+    if (finserted) {
+      Function f;
+      f.name = p_.strings.intern(dm.name);
+      f.short_name = p_.strings.intern(dm.short_name);
+      f.system_name = p_.strings.intern(system_name);
+      f.file = p_.strings.intern(file);
+      fit->second = FunctionId{static_cast<uint32_t>(p_.functions.size())};
+      p_.functions.push_back(f);
+    }
+    it->second = fit->second;
+    return fit->second;
+  }
+
+ private:
+  Profile& p_;
+  const std::unordered_map<std::string_view, DemangledName>& demangled_;
+  // Keys view strings that outlive the interner (chains, symbol tables, demangled_).
+  std::unordered_map<std::pair<std::string_view, std::string_view>, FunctionId, ViewPairHash> ids_;
+  std::unordered_map<std::pair<std::string_view, std::string_view>, FunctionId, ViewPairHash> by_name_;
+};
+
+struct RawFrame {
+  std::string_view name, file;
+  uint32_t line = 0, column = 0;
+};
+
+}  // namespace
+
+SymbolizeReport symbolize_profile(Profile& p, const SymbolizeOptions& options, Diagnostics& diag) {
+  SymbolizeReport report;  p.functions.clear();  // symbolizing again starts over; every location's lines are rebuilt below
+  std::vector<uint8_t> is_leaf(p.locations.size(), 0);
+  for (size_t s = 0; s < p.stacks.size(); ++s) {
+    auto frames = p.stacks.frames(StackId{static_cast<uint32_t>(s)});
+    if (!frames.empty()) is_leaf[frames.front().value()] = 1;
+  }
+
+  // Group locations by module (path, deleted); remember which mappings matter for matching.
+  std::vector<Module> modules;
+  std::map<std::pair<std::string_view, bool>, size_t> module_index;
+  std::vector<uint32_t> mapping_module(p.mappings.size(), UINT32_MAX);
+  auto module_for_mapping = [&](uint32_t mi) -> Module& {
+    if (mapping_module[mi] == UINT32_MAX) {
+      const Mapping& m = p.mappings[mi];
+      auto key = std::make_pair(str_or_empty(p, m.path), m.deleted);
+      auto [it, inserted] = module_index.try_emplace(key, modules.size());
+      if (inserted) {
+        Module& mod = modules.emplace_back();
+        mod.dump_path = std::string(key.first);
+        mod.deleted = m.deleted;
+        mod.report.dump_path = mod.dump_path.empty() ? "[anon]" : mod.dump_path;
+        mod.report.build_id = std::string(str_or_empty(p, m.build_id));
+      }
+      mapping_module[mi] = static_cast<uint32_t>(it->second);
+      modules[it->second].mappings.push_back(&m);
+    }
+    return modules[mapping_module[mi]];
+  };
+  for (size_t i = 0; i < p.locations.size(); ++i) {
+    p.locations[i].lines.clear();
+    ++report.addresses;
+    if (!p.locations[i].mapping.valid()) continue;
+    module_for_mapping(p.locations[i].mapping.value()).locations.push_back(static_cast<uint32_t>(i));
+  }
+  for (size_t mi = 0; mi < p.mappings.size(); ++mi)
+    if (p.mappings[mi].executable && mapping_module[mi] == UINT32_MAX &&
+        module_index.contains({str_or_empty(p, p.mappings[mi].path), p.mappings[mi].deleted}))
+      module_for_mapping(static_cast<uint32_t>(mi));
+
+  // The main executable: the module --binary names by basename, else the lowest file mapping.
+  const Module* main_module = nullptr;
+  if (!options.binary.empty()) {
+    for (const Module& m : modules)
+      if (!m.locations.empty() && basename_of(m.dump_path) == basename_of(options.binary)) main_module = &m;
+    if (!main_module)
+      for (const Mapping& m : p.mappings)
+        if (m.executable && !is_special_path(str_or_empty(p, m.path)) && !m.deleted) {
+          auto it = module_index.find({str_or_empty(p, m.path), false});
+          if (it != module_index.end()) main_module = &modules[it->second];
+          break;
+        }
+  }
+
+  for (Module& m : modules) {
+    m.report.addresses = m.locations.size();
+    if (m.locations.empty()) continue;
+    if (is_special_path(m.dump_path)) {
+      m.report.symbol_source = "none";
+      continue;
+    }
+    if (m.deleted) {
+      m.report.problems.push_back("deleted while the process ran");
+      m.report.symbol_source = "none";
+      continue;
+    }
+    locate_binary(m, &m == main_module ? options.binary : std::string(), options, diag);
+    if (!m.binary) {
+      m.report.problems.push_back("not found");
+      m.report.symbol_source = "none";
+      continue;
+    }
+    m.report.used_path = m.binary->path();
+    if (!m.binary->elf.build_id().empty()) m.report.build_id = m.binary->elf.build_id();
+    load_symbols(m, options);
+    if (m.dwarf_file) {
+      for (uint32_t loc : m.locations) {
+        bool ok;
+        uint64_t a = lookup_address(p, p.mappings[p.locations[loc].mapping.value()], m.binary->elf, loc, is_leaf, ok);
+        if (ok) m.lookup_addresses.push_back(a);
+      }
+      std::ranges::sort(m.lookup_addresses);
+      m.lookup_addresses.erase(std::unique(m.lookup_addresses.begin(), m.lookup_addresses.end()),
+                               m.lookup_addresses.end());
+    }
+  }
+
+  unsigned threads = options.threads ? options.threads : std::min(2u, std::max(1u, std::thread::hardware_concurrency()));
+  run_dwarf(modules, threads, diag);
+
+  // Pass 1: each location's frames as views into chains and symbol tables.
+  std::vector<std::vector<RawFrame>> raw(p.locations.size());
+  std::deque<std::string> fallback_names;  // stable storage for the views
+  std::unordered_set<std::string_view> names;  // hashed, not sorted: names share long prefixes
+  for (Module& m : modules) {
+    if (!m.binary) continue;
+    for (uint32_t loc : m.locations) {
+      Location& location = p.locations[loc];
+      bool ok;
+      uint64_t a = lookup_address(p, p.mappings[location.mapping.value()], m.binary->elf, loc, is_leaf, ok);
+      if (!ok) continue;
+      const SymbolTable::Entry* symbol = m.symbols.lookup(a);
+      const std::vector<InlineFrame>* chain = nullptr;
+      if (m.dwarf_file) {
+        auto it = std::ranges::lower_bound(m.lookup_addresses, a);
+        if (it != m.lookup_addresses.end() && *it == a) chain = &m.chains[it - m.lookup_addresses.begin()];
+      }
+      std::vector<RawFrame>& frames = raw[loc];
+      if (chain && !chain->empty()) {
+        // Neither DWARF nor a symbol naming the function means unknown, whatever the line table says.
+        if (chain->back().function.empty() && !symbol) continue;
+        for (size_t i = 0; i < chain->size(); ++i) {
+          const InlineFrame& f = (*chain)[i];
+          std::string_view name = f.function;
+          if (name.empty())
+            name = i + 1 == chain->size() ? symbol->name : fallback_names.emplace_back(p.unsymbolized_name(location));
+          frames.push_back({name, f.file, f.line, f.column});
+        }
+      } else if (symbol) {
+        frames.push_back({symbol->name, {}, 0, 0});
+      }
+      for (const RawFrame& f : frames) names.insert(f.name);
+      if (!frames.empty()) ++m.report.resolved;
+    }
+  }
+  // Pass 2: demangle the distinct names in parallel, then intern.
+  auto demangled = demangle_all(names, threads);
+  FunctionInterner functions(p, demangled);
+  for (size_t i = 0; i < raw.size(); ++i)
+    for (const RawFrame& f : raw[i])
+      p.locations[i].lines.push_back({functions.intern(f.name, f.file), f.line, f.column});
+
+  // One summary warning for everything that stays unsymbolized for lack of a binary.
+  std::string missing;
+  size_t missing_count = 0;
+  for (Module& m : modules) {
+    report.resolved += m.report.resolved;
+    if (!m.locations.empty() && !m.binary && !is_special_path(m.dump_path)) {
+      missing += (missing_count++ ? ", " : "") + m.dump_path + (m.deleted ? " (deleted)" : "") + " (" +
+                 std::to_string(m.locations.size()) + (m.locations.size() == 1 ? " address)" : " addresses)");
+    }
+    if (!m.locations.empty()) report.modules.push_back(std::move(m.report));
+  }
+  if (missing_count)
+    diag.warn("no symbols for " + std::to_string(missing_count) + (missing_count == 1 ? " module: " : " modules: ") +
+              missing + "; use --search-path or --binary to point at the binaries");
+
+  if (!options.keep_allocator_frames) report.trimmed_frames = trim_allocator_frames(p);
+  return report;
+}
+
+}  // namespace memprof::symbolize
