@@ -16,5 +16,6 @@ inline constexpr int kExitError = 2;
 using RunCommand = std::function<int()>;
 
 RunCommand add_info_command(CLI::App& app);
+RunCommand add_flame_command(CLI::App& app);
 
 }  // namespace memprof::cli

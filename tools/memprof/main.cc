@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
     commands.emplace_back(app.get_subcommands({}).back(), std::move(run));
   };
   add(add_info_command);
+  add(add_flame_command);
 
   try {
     app.parse(argc, argv);
