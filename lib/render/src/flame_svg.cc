@@ -122,7 +122,7 @@ class SvgWriter {
     std::string buttons;
     controls(buttons);
     double frames_bottom = frames_top_ + (layout_.max_depth + 1) * kFrameHeight;
-    double height = frames_bottom + 34 + gone_height();
+    double height = frames_bottom + 10 + gone_height();
 
     std::string head;
     fmt::format_to(std::back_inserter(head),
@@ -144,11 +144,7 @@ class SvgWriter {
     body.reserve(layout_.boxes.size() * 220 + 32768);
     body += buttons;
     frames(body);
-    fmt::format_to(std::back_inserter(body),
-                   "<text id=\"details\" x=\"{:.0f}\" y=\"{:.0f}\"> </text>\n"
-                   "<text id=\"matched\" class=\"right\" x=\"{:.0f}\" y=\"{:.0f}\"> </text>\n",
-                   kPad, frames_bottom + 20, o_.width - kPad, frames_bottom + 20);
-    gone(body, frames_bottom + 34);
+    gone(body, frames_bottom + 6);
     body += "</svg>\n";
     result.svg = std::move(head);
     result.svg += body;
@@ -207,8 +203,8 @@ class SvgWriter {
         {std::string(kFloorColor), floor_ > 0 ? "change below --min-delta" : "unchanged"},
     };
     std::string explain = fmt::format(
-        "widths: {} · colour: {} change, saturation relative to the largest", o_.negate ? "BASE" : "NEW",
-        o_.self_delta ? "the frame's own (self)" : "the frame and all it calls");
+        "widths: {} · colour: change of {}, saturation relative to the largest change", o_.negate ? "BASE" : "NEW",
+        o_.self_delta ? "the frame itself (self)" : "the frame and all it calls");
     double total_chars = explain.size() + 3;
     for (const Item& it : items) total_chars += it.text.size() + 5;
     double x = std::max(kPad, o_.width / 2 - total_chars * kCharWidth / 2);
@@ -219,7 +215,7 @@ class SvgWriter {
                      x, y_ - 10, it.color, x + 15, y_, xml(it.text));
       x += 15 + (it.text.size() + 2) * kCharWidth;
     }
-    fmt::format_to(std::back_inserter(header_), "<text class=\"info\" x=\"{:.1f}\" y=\"{:.0f}\">· {}</text>\n", x,
+    fmt::format_to(std::back_inserter(header_), "<text class=\"note\" x=\"{:.1f}\" y=\"{:.0f}\">· {}</text>\n", x,
                    y_, xml(explain));
   }
 
@@ -232,6 +228,13 @@ class SvgWriter {
                    "<text id=\"ignorecase\" class=\"btn hide right\" x=\"{5:.0f}\" y=\"{1:.0f}\">ic</text>\n",
                    kPad, y_, kPad + 110, o_.width - kPad - 30, o_.icicle ? "Flame" : "Icicle",
                    o_.width - kPad);
+    // Details and matches sit above the frames: deep graphs are taller than a window, and a
+    // status line at the bottom would be out of sight.
+    fmt::format_to(std::back_inserter(out),
+                   "<text id=\"matched\" class=\"right\" x=\"{:.0f}\" y=\"{:.0f}\"> </text>\n"
+                   "<text id=\"details\" x=\"{:.0f}\" y=\"{:.0f}\"> </text>\n",
+                   o_.width - kPad - 140, y_, kPad, y_ + 17);
+    y_ += 17;
     frames_top_ = y_ + 8;
   }
 

@@ -13,6 +13,7 @@ text{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:11px;fill
 .title{font-family:Verdana,"DejaVu Sans",sans-serif;font-size:17px;text-anchor:middle}
 .sub{font-family:Verdana,"DejaVu Sans",sans-serif;font-size:12px;text-anchor:middle;fill:#444}
 .info{text-anchor:middle;fill:#555}
+.note{fill:#555}
 .right{text-anchor:end}
 .gone{fill:#3a3a3a}
 .btn{cursor:pointer;fill:#1a5fb4;font-size:12px}
