@@ -280,6 +280,20 @@ TEST_CASE("memprof flame on real dumps") {
     CHECK(red);
     CHECK(r.out.find("BASE: " + p1) != std::string::npos);
   }
+  SUBCASE("--base takes one dump per occurrence, NEW dumps stay positional") {
+    test::CommandResult r = test::run_command({MEMPROF_CLI, "flame", "--folded", "--base", p1, "--base", p1, p3});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    test::CommandResult single = test::run_command({MEMPROF_CLI, "flame", "--folded", "--base", p1, p3});
+    REQUIRE(single.exit_code == 0);
+    // Same stacks; the BASE column doubles when BASE is given twice.
+    auto first_before = [](const std::string& text) {
+      std::string line = text.substr(0, text.find('\n'));
+      line = line.substr(0, line.rfind(' '));
+      return std::stoll(line.substr(line.rfind(' ') + 1));
+    };
+    CHECK(first_before(r.out) == 2 * first_before(single.out));
+  }
   SUBCASE("stacks of several dumps are summed") {
     test::CommandResult one = test::run_command({MEMPROF_CLI, "flame", "--folded", p1});
     test::CommandResult two = test::run_command({MEMPROF_CLI, "flame", "--folded", p1, p1});

@@ -208,7 +208,9 @@ RunCommand add_flame_command(CLI::App& app) {
   auto o = std::make_shared<FlameOptions>();
   CLI::App* cmd = app.add_subcommand("flame", "Flame graphs: interactive SVG (default) or folded stacks");
   add_shared_options(cmd, o->shared);
-  cmd->add_option("--base", o->base, "Differential graph against these BASE dumps (summed)");
+  // One value per --base (repeat it for several): a greedy vector would swallow the NEW dumps.
+  cmd->add_option("--base", o->base, "Differential graph against BASE (repeat to sum several)")
+      ->allow_extra_args(false);
   cmd->add_option("-o,--output", o->output, "Write to FILE instead of stdout");
   cmd->add_flag("--folded", o->folded, "Folded stacks (flamegraph.pl input) instead of SVG");
   cmd->add_flag("--mark-inline", o->mark_inline, "Folded: mark inlined frames with an ' [inline]' suffix");
