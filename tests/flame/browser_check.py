@@ -9,8 +9,11 @@ the file's script applies on load, and reads the resulting DOM back with --dump-
   - zoom: the chosen frame spans the whole width, its ancestors are dimmed, unrelated frames hide;
   - search: "Matched: X%" equals the share the folded stacks give, and a regex matching every
     frame (nested ones included) reports 100.00%, not more.
+Then drives the graph like a user, from an HTML page that holds it in an iframe: click a frame,
+hover it, Ctrl-F (the prompt answered by the page), case toggle, orientation toggle, Reset Zoom.
 Exits 77 (skipped) when Chromium is not installed.
 """
+import json
 import os
 import re
 import shutil
@@ -34,12 +37,61 @@ def chromium(args, timeout=120):
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def dom(path, fragment):
-    r = chromium(["--dump-dom", "file://" + os.path.abspath(path) + "#" + fragment])
+def dom(path, fragment, extra=()):
+    r = chromium(list(extra) + ["--dump-dom", "file://" + os.path.abspath(path) + "#" + fragment])
     start = r.stdout.find("<svg")
     if start < 0:
         sys.exit("no SVG in --dump-dom output for #" + fragment + ":\n" + r.stderr[-2000:])
     return ET.fromstring(r.stdout[start:])
+
+
+# Runs in the harness page once the SVG in the iframe has loaded; results land in <pre>.
+HARNESS = """<!DOCTYPE html><html><body><pre id="result">pending</pre>
+<iframe id="f" src="%(svg)s" width="1200" height="800" onload="run()"></iframe>
+<script>
+function run() {
+  var r = [];
+  try {
+    var w = document.getElementById("f").contentWindow, d = w.document;
+    var click = function (el) { el.dispatchEvent(new w.MouseEvent("click", {bubbles: true})); };
+    var target = d.getElementById("frames").children[%(index)d];
+    var rect = target.querySelector("rect");
+    var rootRect = d.getElementById("frames").children[0].querySelector("rect");
+    click(rect);
+    r.push("zoom_width=" + rect.getAttribute("width"));
+    r.push("zoom_hash=" + w.location.hash);
+    r.push("hidden=" + d.querySelectorAll("#frames > g.hide").length);
+    rect.dispatchEvent(new w.MouseEvent("mouseover", {bubbles: true}));
+    r.push("details=" + d.getElementById("details").textContent);
+    w.prompt = function () { return %(upper)s; };
+    w.dispatchEvent(new w.KeyboardEvent("keydown", {key: "f", ctrlKey: true}));
+    r.push("matched_case=" + d.getElementById("matched").textContent);
+    click(d.getElementById("ignorecase"));
+    r.push("matched_nocase=" + d.getElementById("matched").textContent);
+    r.push("search_hash=" + w.location.hash);
+    var y0 = rootRect.getAttribute("y");
+    click(d.getElementById("orient"));
+    r.push("root_moved=" + (rootRect.getAttribute("y") !== y0));
+    click(d.getElementById("unzoom"));
+    r.push("hidden_after_reset=" + d.querySelectorAll("#frames > g.hide").length);
+    r.push("final_hash=" + w.location.hash);
+  } catch (e) { r.push("error=" + e); }
+  document.getElementById("result").textContent = r.join("\\n");
+}
+</script></body></html>
+"""
+
+
+def interact(svg, index, upper):
+    page = os.path.join(os.path.dirname(svg), "harness.html")
+    with open(page, "w") as f:
+        f.write(HARNESS % {"svg": os.path.basename(svg), "index": index, "upper": json.dumps(upper)})
+    r = chromium(["--allow-file-access-from-files", "--dump-dom", "file://" + os.path.abspath(page)])
+    m = re.search(r'<pre id="result">(.*?)</pre>', r.stdout, re.S)
+    if not m:
+        sys.exit("harness page produced nothing:\n" + r.stderr[-2000:])
+    text = m.group(1).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    return dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
 
 
 def frames_of(root):
@@ -109,6 +161,20 @@ def main():
     root = dom(flame, "search=.")
     matched = root.find(".//" + SVG + "text[@id='matched']").text or ""
     check(matched == "Matched: 100.00%", "nested matches are not double counted: '%s'" % matched)
+
+    # Like a user: the same first frame, searched in upper case, matches only without case.
+    res = interact(flame, target, re.escape(first).upper())
+    check("error" not in res, "no script error (%s)" % res.get("error"))
+    check(abs(float(res["zoom_width"]) - width) < 0.05, "click zooms: %s" % res["zoom_width"])
+    check(res["zoom_hash"] == "#zoom=%d" % target, "zoom kept in the URL: %s" % res["zoom_hash"])
+    check(int(res["hidden"]) > 0, "click hides unrelated frames")
+    check("%" in res["details"] and "bytes" in res["details"], "hover fills the details bar: " + res["details"])
+    check(res["matched_case"] == "Matched: 0.00%", "Ctrl-F search is case-sensitive first: " + res["matched_case"])
+    m = re.match(r"Matched: ([0-9.]+)%", res["matched_nocase"])
+    check(m is not None and float(m.group(1)) > 0, "ic toggle ignores case: " + res["matched_nocase"])
+    check("ic=1" in res["search_hash"] and "search=" in res["search_hash"], "search kept in the URL")
+    check(res["root_moved"] == "true", "flame/icicle toggle moves the root")
+    check(res["hidden_after_reset"] == "0", "Reset Zoom shows every frame again")
     return 0
 
 
