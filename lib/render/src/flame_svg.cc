@@ -66,7 +66,8 @@ std::string signed_count(double v) { return (v > 0 ? "+" : "") + format_count(v)
 // "15.0 MiB (15685032 bytes)" or "45525 objects".
 std::string describe(SampleType type, double v) {
   if (is_bytes(type)) return fmt::format("{} ({} bytes)", format_bytes(v), round_to_int(v));
-  return fmt::format("{} objects", round_to_int(v));
+  int64_t n = round_to_int(v);
+  return fmt::format("{} {}", n, n == 1 ? "object" : "objects");
 }
 
 std::string describe_amount(SampleType type, const Amount& a) {
@@ -84,6 +85,14 @@ std::string describe_inputs(const std::vector<FlameInput>& inputs) {
     return out;
   }
   return fmt::format("{} dumps summed: {} ... {}", inputs.size(), one(inputs.front()), one(inputs.back()));
+}
+
+// Dark fills (saturated blue in a diff) need white labels to stay readable. The script has the
+// same rule for labels it creates while zooming.
+bool is_dark(std::string_view hex) {
+  if (hex.size() != 7) return false;
+  auto channel = [&](size_t at) { return std::stoi(std::string(hex.substr(at, 2)), nullptr, 16); };
+  return 0.299 * channel(1) + 0.587 * channel(3) + 0.114 * channel(5) < 110;
 }
 
 // Shortens a label to what fits in `width` pixels, "" when too little of it would show to help.
@@ -303,16 +312,18 @@ class SvgWriter {
       double y = frames_top_ + row * kFrameHeight;
       out += b.node == FlameBox::kMerged ? "<g class=\"m\"><title>" : "<g><title>";
       append_xml(out, tooltip(b));
+      std::string fill = color(b);
       fmt::format_to(std::back_inserter(out),
                      "</title><rect x=\"{:.2f}\" y=\"{:.0f}\" width=\"{:.2f}\" height=\"{}\" fill=\"{}\"/>",
-                     kPad + b.x, y, b.width, kFrameHeight - 1, color(b));
+                     kPad + b.x, y, b.width, kFrameHeight - 1, fill);
       std::string_view name = b.node == FlameBox::kMerged ? std::string_view()
                               : b.node == FlameTree::kRoot ? std::string_view("all")
                                                             : tree_.name(b.node);
       std::string label = b.node == FlameBox::kMerged ? fit_label(fmt::format("{} small", b.merged_count), b.width)
                                                       : fit_label(name, b.width);
       if (!label.empty()) {
-        out += fmt::format("<text x=\"{:.2f}\" y=\"{:.1f}\">", kPad + b.x + kLabelPad, y + 11.5);
+        out += fmt::format("<text{} x=\"{:.2f}\" y=\"{:.1f}\">", is_dark(fill) ? " class=\"w\"" : "",
+                           kPad + b.x + kLabelPad, y + 11.5);
         append_xml(out, label);
         out += "</text>";
       }

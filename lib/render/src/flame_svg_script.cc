@@ -14,6 +14,7 @@ text{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:11px;fill
 .sub{font-family:Verdana,"DejaVu Sans",sans-serif;font-size:12px;text-anchor:middle;fill:#444}
 .info{text-anchor:middle;fill:#555}
 .note{fill:#555}
+#frames text.w{fill:#fff}
 .right{text-anchor:end}
 .gone{fill:#3a3a3a}
 .btn{cursor:pointer;fill:#1a5fb4;font-size:12px}
@@ -99,6 +100,12 @@ std::string_view flame_svg_script() {
     return null;
   }
 
+  function isDark(hex) {
+    if (!/^#[0-9a-f]{6}$/.test(hex)) return false;
+    var c = function (at) { return parseInt(hex.substr(at, 2), 16); };
+    return 0.299 * c(1) + 0.587 * c(3) + 0.114 * c(5) < 110;
+  }
+
   function label(f, w) {
     var name = f.merged ? "" : f.name.replace(/ \[inline\]$/, "");
     if (f.merged) name = f.title.split(" ")[0] + " small";
@@ -107,6 +114,7 @@ std::string_view flame_svg_script() {
     if (!f.text) {
       if (!s) return;
       f.text = document.createElementNS(NS, "text");
+      if (isDark(f.fill)) f.text.setAttribute("class", "w");
       f.g.appendChild(f.text);
     }
     f.text.textContent = s;
