@@ -121,6 +121,10 @@ class SvgWriter {
           "--minwidth 0.05%)",
           result.boxes, o_.box_warning_threshold));
     }
+    if (layout_.boxes.empty()) {
+      result.warnings.push_back(fmt::format("nothing to draw: no stack has a positive {}",
+                                            sample_type_name(tree_.sample_type)));
+    }
     if (tree_.skipped_stacks > 0) {
       result.warnings.push_back(
           fmt::format("{} stacks with a negative {} are not drawn", tree_.skipped_stacks,
@@ -161,10 +165,31 @@ class SvgWriter {
   }
 
  private:
+  // A centred header line, wrapped at " · " separators to fit the width; a piece too long on its
+  // own (a deep path) loses its middle. The full text stays in a tooltip.
   void line(std::string_view cls, double font_gap, std::string_view text) {
-    y_ += font_gap;
-    fmt::format_to(std::back_inserter(header_), "<text class=\"{}\" x=\"{:.1f}\" y=\"{:.0f}\">{}</text>\n", cls,
-                   o_.width / 2, y_, xml(text));
+    double char_width = cls == "title" ? 9.5 : cls == "sub" ? 7.2 : kCharWidth;
+    auto max_chars = static_cast<size_t>(std::max(10.0, (o_.width - 2 * kPad) / char_width));
+    std::vector<std::string> lines;
+    std::string current;
+    for (std::string_view rest = text; !rest.empty();) {
+      size_t sep = rest.find(" · ");
+      std::string piece(rest.substr(0, sep));
+      rest = sep == std::string_view::npos ? std::string_view() : rest.substr(sep + std::string_view(" · ").size());
+      if (piece.size() > max_chars)
+        piece = piece.substr(0, max_chars / 2 - 2) + "..." + piece.substr(piece.size() - (max_chars / 2 - 2));
+      if (!current.empty() && current.size() + 4 + piece.size() > max_chars) {
+        lines.push_back(std::move(current));
+        current.clear();
+      }
+      current += (current.empty() ? "" : " · ") + piece;
+    }
+    if (!current.empty()) lines.push_back(std::move(current));
+    for (size_t i = 0; i < lines.size(); ++i) {
+      y_ += i == 0 ? font_gap : 15;
+      fmt::format_to(std::back_inserter(header_), "<text class=\"{}\" x=\"{:.1f}\" y=\"{:.0f}\"><title>{}</title>{}</text>\n",
+                     cls, o_.width / 2, y_, xml(text), xml(lines[i]));
+    }
   }
 
   std::string default_title() const {
@@ -214,8 +239,11 @@ class SvgWriter {
     std::string explain = fmt::format(
         "widths: {} · colour: change of {}, saturation relative to the largest change", o_.negate ? "BASE" : "NEW",
         o_.self_delta ? "the frame itself (self)" : "the frame and all it calls");
-    double total_chars = explain.size() + 3;
-    for (const Item& it : items) total_chars += it.text.size() + 5;
+    double item_chars = 0;
+    for (const Item& it : items) item_chars += it.text.size() + 5;
+    // The explanation follows the swatches when the width allows, else gets its own line.
+    bool one_line = (item_chars + explain.size() + 3) * kCharWidth < o_.width - 2 * kPad;
+    double total_chars = one_line ? item_chars + explain.size() + 3 : item_chars;
     double x = std::max(kPad, o_.width / 2 - total_chars * kCharWidth / 2);
     for (const Item& it : items) {
       fmt::format_to(std::back_inserter(header_),
@@ -224,8 +252,12 @@ class SvgWriter {
                      x, y_ - 10, it.color, x + 15, y_, xml(it.text));
       x += 15 + (it.text.size() + 2) * kCharWidth;
     }
-    fmt::format_to(std::back_inserter(header_), "<text class=\"note\" x=\"{:.1f}\" y=\"{:.0f}\">· {}</text>\n", x,
-                   y_, xml(explain));
+    if (one_line) {
+      fmt::format_to(std::back_inserter(header_), "<text class=\"note\" x=\"{:.1f}\" y=\"{:.0f}\">· {}</text>\n", x,
+                     y_, xml(explain));
+    } else {
+      line("info", 16, explain);
+    }
   }
 
   void controls(std::string& out) {
@@ -330,6 +362,12 @@ class SvgWriter {
       out += "</g>\n";
     }
     out += "</g>\n";
+    if (layout_.boxes.empty()) {
+      fmt::format_to(std::back_inserter(out), "<text class=\"info\" x=\"{:.1f}\" y=\"{:.0f}\">{}</text>\n",
+                     o_.width / 2, frames_top_ + 12,
+                     xml(fmt::format("Nothing to draw: no stack has a positive {}.",
+                                     sample_type_name(tree_.sample_type))));
+    }
   }
 
   double gone_height() const {
