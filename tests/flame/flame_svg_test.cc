@@ -317,3 +317,30 @@ TEST_CASE("memprof flame on real dumps") {
     CHECK(r.out.find("<svg") == std::string::npos);
   }
 }
+
+TEST_CASE("SVG: nothing to draw is said, in the file and as a warning") {
+  analyze::FrameProfile fp = make_profile({{{"main", "freed"}, 0, 0}});
+  FlameSvg out = render_flame_svg(analyze::build_flame_tree(fp, {}), fixed_options());
+  check_well_formed(out.svg);
+  CHECK(out.boxes == 0);
+  REQUIRE(out.warnings.size() == 1);
+  CHECK(out.warnings[0].find("nothing to draw") != std::string::npos);
+  CHECK(out.svg.find("Nothing to draw") != std::string::npos);
+}
+
+TEST_CASE("SVG: header lines fit a narrow image") {
+  FlameSvgOptions o = fixed_options();
+  o.width = 400;
+  o.inputs = {{std::string(300, 'd') + ".heap", "2026-01-02 03:04 UTC"}};
+  FlameSvg out = render_flame_svg(analyze::build_flame_tree(sample_profile(), {}), o);
+  check_well_formed(out.svg);
+  static const std::regex info_re(R"re(<text class="info" [^>]*><title>[^<]*</title>([^<]*)</text>)re");
+  size_t lines = 0;
+  for (auto it = std::sregex_iterator(out.svg.begin(), out.svg.end(), info_re); it != std::sregex_iterator(); ++it) {
+    ++lines;
+    std::string text = unescape_xml((*it)[1].str());
+    INFO(text);
+    CHECK(text.size() * 6.7 <= 400 - 20 + 6.7 * 2);  // '·' counts two bytes
+  }
+  CHECK(lines >= 3);  // wrapped
+}
