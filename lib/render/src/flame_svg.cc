@@ -60,8 +60,8 @@ std::string xml(std::string_view text) {
   return out;
 }
 
-std::string signed_bytes(double v) { return (v > 0 ? "+" : "") + format_bytes(v); }
-std::string signed_count(double v) { return (v > 0 ? "+" : "") + format_count(v); }
+std::string signed_bytes(double v) { return fmt::format("{}{}", v > 0 ? "+" : "", format_bytes(v)); }
+std::string signed_count(double v) { return fmt::format("{}{}", v > 0 ? "+" : "", format_count(v)); }
 
 // "15.0 MiB (15685032 bytes)" or "45525 objects".
 std::string describe(SampleType type, double v) {
@@ -81,7 +81,10 @@ std::string describe_inputs(const std::vector<FlameInput>& inputs) {
   if (inputs.empty()) return "(no dumps)";
   if (inputs.size() <= 3) {
     std::string out;
-    for (const FlameInput& in : inputs) out += (out.empty() ? "" : ", ") + one(in);
+    for (const FlameInput& in : inputs) {
+      if (!out.empty()) out += ", ";
+      out += one(in);
+    }
     return out;
   }
   return fmt::format("{} dumps summed: {} ... {}", inputs.size(), one(inputs.front()), one(inputs.back()));
@@ -182,7 +185,8 @@ class SvgWriter {
         lines.push_back(std::move(current));
         current.clear();
       }
-      current += (current.empty() ? "" : " · ") + piece;
+      if (!current.empty()) current += " · ";
+      current += piece;
     }
     if (!current.empty()) lines.push_back(std::move(current));
     for (size_t i = 0; i < lines.size(); ++i) {
@@ -320,7 +324,8 @@ class SvgWriter {
     auto human = [&](double v) { return is_bytes(type) ? format_bytes(v) : format_count(v); };
     auto signed_human = [&](double v) { return is_bytes(type) ? signed_bytes(v) : signed_count(v); };
     double d = after.value - before.value;
-    std::string rel = before.value > 0 ? (d > 0 ? "+" : "") + format_percent(d / before.value) : "new";
+    std::string rel =
+        before.value > 0 ? fmt::format("{}{}", d > 0 ? "+" : "", format_percent(d / before.value)) : "new";
     std::string text = fmt::format("{}\n{} -> {} ({}, {})\nexact: {} -> {} {}; {} -> {} {}; {} of {}", name,
                                    human(before.value), human(after.value), signed_human(d), rel,
                                    round_to_int(before.value), round_to_int(after.value),
@@ -388,7 +393,10 @@ class SvgWriter {
     for (const analyze::GoneStack& g : o_.gone.largest) {
       y += 15;
       std::string stack;
-      for (auto it = g.frames.rbegin(); it != g.frames.rend(); ++it) stack += (stack.empty() ? "" : " <- ") + *it;
+      for (auto it = g.frames.rbegin(); it != g.frames.rend(); ++it) {
+        if (!stack.empty()) stack += " <- ";
+        stack += *it;
+      }
       std::string text = fmt::format("{:>10}  {}", is_bytes(tree_.sample_type) ? format_bytes(g.before.value)
                                                                                : format_count(g.before.value),
                                      stack);
