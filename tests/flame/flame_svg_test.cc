@@ -302,6 +302,24 @@ TEST_CASE("memprof flame on real dumps") {
     auto first_count = [](const std::string& text) { return std::stoll(text.substr(text.find(' ') + 1)); };
     CHECK(first_count(two.out) == 2 * first_count(one.out));
   }
+  SUBCASE("every option combination yields a well-formed SVG") {
+    std::vector<std::vector<std::string>> variants = {
+        {"--reverse", "--colors", "hot", "--icicle", p3},
+        {"--inuse-objects", "--title", "T & <b>", "--subtitle", "S", "--width", "640", "--minwidth", "1%", p3},
+        {"--alloc-space", "--thread", "worker pool 1", p3},
+        {"--base", p1, "--negate", "--normalize", p3},
+        {"--base", p1, "--self-delta", "--min-delta", "5%", "--alloc-objects", p3},
+        {"--base", p1, "--min-delta", "64KiB", "--reverse", p3},
+    };
+    for (std::vector<std::string> args : variants) {
+      args.insert(args.begin(), {MEMPROF_CLI, "flame"});
+      test::CommandResult r = test::run_command(args);
+      INFO(args[2] << " ... " << r.err);
+      REQUIRE(r.exit_code == 0);
+      check_well_formed(r.out);
+      CHECK(!parse_frames(r.out).empty());
+    }
+  }
   SUBCASE("usage errors exit 2") {
     CHECK(test::run_command({MEMPROF_CLI, "flame", "--colors", "plaid", p1}).exit_code == 2);
     CHECK(test::run_command({MEMPROF_CLI, "flame", "--minwidth", "wide", p1}).exit_code == 2);
