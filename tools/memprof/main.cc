@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   add(add_diff_command);
   add(add_stats_command);
   add(add_explain_command);
+  add(add_flame_command);
 
   try {
     app.parse(argc, argv);

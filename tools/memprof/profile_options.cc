@@ -40,7 +40,7 @@ render::Format ProfileOptions::output_format() const {
   return render::Format::text;
 }
 
-void add_profile_options(CLI::App& cmd, ProfileOptions& o) {
+void add_profile_options(CLI::App& cmd, ProfileOptions& o, bool report_output) {
   auto* g = "Sample type";
   auto* a = cmd.add_flag("--inuse-space", o.inuse_space, "Live bytes at dump time (default)")->group(g);
   auto* b = cmd.add_flag("--inuse-objects", o.inuse_objects, "Live objects at dump time")->group(g);
@@ -74,6 +74,7 @@ void add_profile_options(CLI::App& cmd, ProfileOptions& o) {
       ->group(g);
 
   add_symbol_options(cmd, o.symbols);
+  if (!report_output) return;
 
   g = "Output";
   cmd.add_flag("--bytes", o.exact_bytes, "Exact byte counts instead of KiB/MiB/GiB")->group(g);

@@ -42,7 +42,8 @@ struct ProfileOptions {
 // Adds everything but the inputs (commands name those themselves), including --binary,
 // --search-path, --debug-dir and --keep-allocator-frames. Call finish_profile_options() once
 // the command line is parsed.
-void add_profile_options(CLI::App& cmd, ProfileOptions& options);
+// report_output: also --bytes and --format (commands that print tables).
+void add_profile_options(CLI::App& cmd, ProfileOptions& options, bool report_output = true);
 void finish_profile_options(ProfileOptions& options);
 
 // Reads one dump, symbolizes it with its own mappings and turns it into named stacks, after removing the stacks that `rules` suppress
