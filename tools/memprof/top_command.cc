@@ -4,10 +4,12 @@
 #include "commands.h"
 #include <regex>
 
+#include "memprof/analyze/flame_tree.h"
 #include "memprof/analyze/peek.h"
 #include "memprof/analyze/top.h"
 #include "memprof/render/peek_report.h"
 #include "memprof/render/top_report.h"
+#include "memprof/render/tree_report.h"
 #include "memprof/render/units.h"
 #include "output.h"
 #include "profile_options.h"
@@ -23,6 +25,8 @@ struct TopOptions {
   std::optional<std::string> fail_above;
   std::optional<std::string> fail_site_above;
   std::optional<std::string> peek;
+  bool tree = false;
+  double min_percent = 0.5;
 };
 
 // CI gates: the total, and any single row's flat value, against the limits.
@@ -67,6 +71,12 @@ int run_top(TopOptions& o) {
                                      report_style(o.profile, o.rows), o.profile.output_format()));
     return kExitOk;
   }
+  if (o.tree) {
+    analyze::FlameTree tree = analyze::build_flame_tree(profile, {.sample_type = type});
+    write_stdout(render::render_tree(tree, report_context(profile, type), report_style(o.profile, 0), o.min_percent,
+                                     o.profile.output_format()));
+    return kExitOk;
+  }
   analyze::TopTable table = analyze::compute_top(profile, type, o.cum ? analyze::TopOrder::cum : analyze::TopOrder::flat);
   render::GateResult gates = check_gates(table, o, o.profile.exact_bytes);
   // Violating rows must be visible whatever -n says.
@@ -87,7 +97,12 @@ RunCommand add_top_command(CLI::App& app) {
   add_profile_options(*cmd, o->profile);
   cmd->add_option("-n,--rows", o->rows, "Rows to show, 0 for all")->capture_default_str();
   cmd->add_flag("--cum", o->cum, "Sort by cumulative instead of flat");
-  cmd->add_option("--peek", o->peek, "Show callers and callees of the functions matching RE")->type_name("RE");
+  auto* peek = cmd->add_option("--peek", o->peek, "Show callers and callees of the functions matching RE")
+                   ->type_name("RE");
+  cmd->add_flag("--tree", o->tree, "Show the call tree from the roots instead of the table")->excludes(peek);
+  cmd->add_option("--min-percent", o->min_percent, "With --tree: fold callees below this share of the total")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 100.0));
   auto* g = "CI gates (exit status 1 when exceeded)";
   cmd->add_option("--fail-above", o->fail_above, "Fail when the total is above SIZE")->type_name("SIZE")->group(g);
   cmd->add_option("--fail-site-above", o->fail_site_above, "Fail when any row's flat value is above SIZE")
