@@ -1,0 +1,167 @@
+// End to end: memprof top and diff on real dumps of testdata/src/heap_fixture.cc, symbolized,
+// checked against the sizes the fixture allocates (every allocation sampled).
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "memprof/jestats/json_reader.h"
+#include "test_support.h"
+
+using namespace memprof;
+using namespace memprof::test;
+using jestats::JsonValue;
+
+namespace {
+
+std::string dump(int phase, const char* dir = MEMPROF_FIXTURE_DUMPS) {
+  return std::string(dir) + "/phase" + std::to_string(phase) + ".heap";
+}
+
+JsonValue run_json(std::vector<std::string> args, int expected_status = 0) {
+  args.insert(args.begin(), MEMPROF_CLI);
+  args.push_back("--format");
+  args.push_back("json");
+  CommandResult r = run_command(args);
+  INFO("stderr: " << r.err);
+  REQUIRE(r.exit_code == expected_status);
+  jestats::JsonReader reader(r.out, "stdout");
+  return reader.next();
+}
+
+int64_t number(const JsonValue& v, std::string_view key) {
+  const JsonValue* field = v.find(key);
+  REQUIRE(field);
+  return field->as_i64().value_or(INT64_MIN);
+}
+
+const JsonValue* row(const JsonValue& report, std::string_view name) {
+  for (const JsonValue& r : report.find("rows")->items)
+    if (r.find("name")->text == name) return &r;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("top: each fixture site with its exact bytes and objects, allocator frames trimmed") {
+  JsonValue top = run_json({"top", "-n", "0", dump(1)});
+  CHECK(top.find("sample_type")->text == "inuse_space");
+  struct Site {
+    const char* name;
+    int64_t bytes, objects;
+  };
+  for (Site site : {Site{"fixture::leak_site", 10 * 4096, 10}, Site{"fixture::churn_site", 8 * 16384, 8},
+                    Site{"fixture::stable_site", 5 * 65536, 5}, Site{"fixture::thread_site", 12 * 32768, 12},
+                    Site{"fixture::Cache::fill", 7 * 2048, 7}, Site{"inline_helper", 3 * 131072, 3}}) {
+    INFO(site.name);
+    const JsonValue* r = row(top, site.name);
+    REQUIRE(r);
+    CHECK(number(*r, "flat") == site.bytes);
+    CHECK(number(*r, "flat_objects") == site.objects);
+  }
+  // The inlined helper is charged to its caller's cumulative value too.
+  CHECK(number(*row(top, "fixture::inline_outer"), "cum") == 3 * 131072);
+  // No allocator frame survives trimming.
+  for (const char* name : {"malloc", "calloc", "operator new", "operator new[]", "je_malloc_default"})
+    CHECK_FALSE(row(top, name));
+  // Flat values add up to the total.
+  int64_t flat_sum = 0;
+  for (const JsonValue& r : top.find("rows")->items) flat_sum += number(r, "flat");
+  CHECK(std::llabs(flat_sum - number(top, "total")) <= static_cast<int64_t>(top.find("rows")->items.size()));
+}
+
+TEST_CASE("top --lines names the source line of each site") {
+  CommandResult r = run_command({MEMPROF_CLI, "top", "--lines", "-n", "0", dump(1)});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("fixture::leak_site ") != std::string::npos);
+  CHECK(r.out.find("heap_fixture.cc:") != std::string::npos);
+}
+
+TEST_CASE("top: --thread, --focus, --ignore and --inuse-objects") {
+  JsonValue worker = run_json({"top", "--thread", "worker pool 1", dump(1)});
+  CHECK(number(worker, "total") == 12 * 32768);
+  JsonValue focus = run_json({"top", "--focus", "leak_site|churn_site", dump(1)});
+  CHECK(number(focus, "total") == 10 * 4096 + 8 * 16384);
+  JsonValue ignore = run_json({"top", "--ignore", "^fixture::", "-n", "0", dump(1)});
+  CHECK_FALSE(row(ignore, "fixture::leak_site"));
+  JsonValue objects = run_json({"top", "--inuse-objects", "--focus", "leak_site", dump(3)});
+  CHECK(objects.find("unit")->text == "objects");
+  CHECK(number(objects, "total") == 30);
+}
+
+TEST_CASE("top --alloc-space needs cumulative data and says so") {
+  JsonValue alloc = run_json({"top", "--alloc-space", "--focus", "churn_site", dump(3)});
+  CHECK(number(alloc, "total") == 3 * 8 * 16384);  // every churn batch ever allocated
+}
+
+TEST_CASE("diff of two phases: the leak grows, the churn does not show") {
+  JsonValue d = run_json({"diff", dump(1), dump(3)});
+  CHECK(number(d, "delta") == 2 * 10 * 4096);
+  REQUIRE(!d.find("rows")->items.empty());
+  const JsonValue& first = d.find("rows")->items.front();
+  CHECK(first.find("name")->text == "fixture::leak_site");
+  CHECK(number(first, "before") == 10 * 4096);
+  CHECK(number(first, "after") == 30 * 4096);
+  CHECK_FALSE(row(d, "fixture::churn_site"));
+}
+
+TEST_CASE("diff of a series marks the site that grew in every step") {
+  JsonValue d = run_json({"diff", dump(1), dump(2), dump(3)});
+  const JsonValue* leak = row(d, "fixture::leak_site");
+  REQUIRE(leak);
+  CHECK(leak->find("grew_every_step")->flag);
+  CHECK(&d.find("rows")->items.front() == leak);
+}
+
+TEST_CASE("two separate runs of the program (different ASLR) diff to zero") {
+  JsonValue d = run_json({"diff", dump(3), dump(3, MEMPROF_FIXTURE_RERUN_DUMPS)});
+  // The runs differ only in a few bytes of std::string (the output directory's name).
+  CHECK(std::llabs(number(d, "delta")) < 1024);
+  for (const JsonValue& r : d.find("rows")->items) {
+    INFO(r.find("name")->text);
+    CHECK_FALSE(r.find("name")->text.starts_with("fixture::"));
+    CHECK(std::llabs(number(r, "delta")) < 1024);
+  }
+}
+
+TEST_CASE("diff with itself: no rows; suppressions report what they removed") {
+  JsonValue same = run_json({"diff", dump(2), dump(2)});
+  CHECK(same.find("rows")->items.empty());
+  TempDir dir;
+  write_file(dir.path() + "/lsan.supp", "# known\nleak:fixture::leak_site\n");
+  JsonValue d = run_json({"diff", "--suppressions", dir.path() + "/lsan.supp", dump(1), dump(3)});
+  CHECK(number(d, "suppressed") == (10 + 30) * 4096);
+  CHECK(number(d, "suppression_rules_matched") == 1);
+  CHECK_FALSE(row(d, "fixture::leak_site"));
+}
+
+TEST_CASE("gates mark violating rows in JSON and exit with status 1") {
+  JsonValue d = run_json({"diff", "--fail-site-growth", "64KiB", dump(1), dump(3)}, 1);
+  CHECK(row(d, "fixture::leak_site")->find("violates")->flag);
+  CHECK(d.find("violations")->items.size() == 1);
+  JsonValue t = run_json({"top", "--fail-site-above", "300KiB", "-n", "1", dump(1)}, 1);
+  CHECK(row(t, "fixture::thread_site")->find("violates")->flag);
+  CHECK(row(t, "fixture::stable_site")->find("violates")->flag);  // shown although -n 1
+}
+
+TEST_CASE("text, CSV and Markdown carry the same rows") {
+  CommandResult text = run_command({MEMPROF_CLI, "top", dump(1)});
+  CHECK(text.out.find("fixture::thread_site") != std::string::npos);
+  CHECK(text.out.find("Type: inuse_space") != std::string::npos);
+  CommandResult csv = run_command({MEMPROF_CLI, "top", "--format", "csv", "--focus", "leak_site", dump(1)});
+  CHECK(csv.out.starts_with("flat,flat_pct,sum_pct,cum,cum_pct,flat_objects,cum_objects,name\n"));
+  CHECK(csv.out.find("\n40960,") != std::string::npos);
+  CommandResult md = run_command({MEMPROF_CLI, "diff", "--format", "markdown", dump(1), dump(3)});
+  CHECK(md.out.find("| fixture::leak\\_site |") != std::string::npos);
+}
+
+TEST_CASE("names are elided in the middle to fit the terminal, not cut") {
+  CommandResult narrow = run_command({MEMPROF_CLI, "top", "--lines", dump(1)}, {"COLUMNS=80"});
+  for (size_t start = 0, nl; (nl = narrow.out.find('\n', start)) != std::string::npos; start = nl + 1) {
+    std::string line = narrow.out.substr(start, nl - start);
+    size_t columns = 0;
+    for (char c : line) columns += (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+    if (line.find("heap_fixture.cc") != std::string::npos || line.find("\xe2\x80\xa6") != std::string::npos)
+      CHECK(columns <= 80);
+  }
+  CHECK(narrow.out.find("\xe2\x80\xa6") != std::string::npos);
+}
