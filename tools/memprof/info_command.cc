@@ -6,7 +6,6 @@
 #include "memprof/analyze/dump_summary.h"
 #include "memprof/heapparse/parse_dump.h"
 #include "memprof/render/info_report.h"
-#include "memprof/render/symbols_report.h"
 #include "memprof/symbolize/symbolize.h"
 #include "output.h"
 #include "symbol_options.h"
@@ -25,22 +24,21 @@ struct InfoOptions {
 int run_info(InfoOptions& options) {
   add_symbol_paths_from_env(options.symbolize);
   std::vector<render::InfoEntry> entries;
-  std::string symbols_text;
   bool all_parsed = true;
   for (const std::string& path : options.inputs) {
     Diagnostics diag;
     try {
       Profile profile = heapparse::read_dump(path, diag);
-      entries.push_back({profile.path, analyze::summarize(profile), profile.name});
-      if (options.symbols)
-        symbols_text += "\n" + render::render_symbols_text(profile.path, symbolize::symbolize_profile(profile, options.symbolize, diag));
+      render::InfoEntry entry{profile.path, analyze::summarize(profile), profile.name, std::nullopt};
+      if (options.symbols) entry.symbols = symbolize::symbolize_profile(profile, options.symbolize, diag);
+      entries.push_back(std::move(entry));
     } catch (const InputError& e) {
       print_error(e.what());
       all_parsed = false;
     }
     flush_warnings(diag);
   }
-  write_stdout(options.format == "json" ? render::render_info_json(entries) : render::render_info_text(entries) + symbols_text);
+  write_stdout(options.format == "json" ? render::render_info_json(entries) : render::render_info_text(entries));
   return all_parsed ? kExitOk : kExitError;
 }
 
@@ -53,7 +51,7 @@ RunCommand add_info_command(CLI::App& app) {
   cmd->add_option("--format", options->format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
-  cmd->add_flag("--symbols", options->symbols, "Symbolize and report, per module, the file used and what resolved (text format)");
+  cmd->add_flag("--symbols", options->symbols, "Symbolize and report, per module, the file used and what resolved");
   add_symbol_options(*cmd, options->symbolize);
   return [options] { return run_info(*options); };
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "memprof/render/json_writer.h"
+#include "memprof/render/symbols_report.h"
 #include "memprof/render/units.h"
 
 namespace memprof::render {
@@ -88,6 +89,7 @@ std::string render_info_text(const std::vector<InfoEntry>& entries) {
   for (size_t i = 0; i < entries.size(); ++i) {
     if (i) out += '\n';
     append_entry_text(out, entries[i]);
+    if (entries[i].symbols) out += "\n" + render_symbols_text(entries[i].path, *entries[i].symbols);
   }
   return out;
 }
@@ -136,6 +138,10 @@ std::string render_info_json(const std::vector<InfoEntry>& entries) {
       json.end_object();
     }
     json.end_array();
+    if (e.symbols) {
+      json.key("symbols");
+      write_symbols_json(json, *e.symbols);
+    }
     json.key("file_name");
     if (e.name && e.name->pid) {
       json.begin_object();

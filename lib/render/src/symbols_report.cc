@@ -34,4 +34,29 @@ std::string render_symbols_text(const std::string& dump_path, const symbolize::S
   return out;
 }
 
+void write_symbols_json(JsonWriter& json, const symbolize::SymbolizeReport& report) {
+  json.begin_object();
+  json.key("addresses").value(static_cast<uint64_t>(report.addresses));
+  json.key("resolved").value(static_cast<uint64_t>(report.resolved));
+  json.key("trimmed_frames").value(static_cast<uint64_t>(report.trimmed_frames));
+  json.key("modules").begin_array();
+  for (const symbolize::ModuleReport& m : report.modules) {
+    json.begin_object();
+    json.key("path").value(m.dump_path);
+    json.key("used_path");
+    if (m.used_path.empty()) json.null();
+    else json.value(m.used_path);
+    json.key("build_id").value(m.build_id);
+    json.key("symbol_source").value(m.symbol_source);
+    json.key("addresses").value(static_cast<uint64_t>(m.addresses));
+    json.key("resolved").value(static_cast<uint64_t>(m.resolved));
+    json.key("problems").begin_array();
+    for (const std::string& problem : m.problems) json.value(problem);
+    json.end_array();
+    json.end_object();
+  }
+  json.end_array();
+  json.end_object();
+}
+
 }  // namespace memprof::render

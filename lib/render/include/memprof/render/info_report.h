@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "memprof/analyze/dump_summary.h"
+#include "memprof/symbolize/symbolize.h"
 
 namespace memprof::render {
 
@@ -17,6 +18,7 @@ struct InfoEntry {
   std::string path;
   analyze::DumpSummary summary;
   std::optional<DumpName> name;
+  std::optional<symbolize::SymbolizeReport> symbols;  // with --symbols
 };
 
 std::string render_info_text(const std::vector<InfoEntry>& entries);
