@@ -36,11 +36,7 @@ FrameProfile apply_filters(const FrameProfile& in, const FilterOptions& options)
   out.inputs = in.inputs;
   out.sample_period = in.sample_period;
   out.has_accum_data = in.has_accum_data;
-  std::vector<FrameId> remap(in.frames.size());
-  for (uint32_t i = 0; i < in.frames.size(); ++i) {
-    const Frame& f = in.frames[i];
-    remap[i] = out.intern_frame(in.strings.view(f.name), f.inlined, f.symbolized);
-  }
+  std::vector<FrameId> remap = out.import_frames(in);
   std::vector<FrameId> stack;
   for (const FrameSample& s : in.samples) {
     std::span<const FrameId> frames = in.stacks.frames(s.stack);

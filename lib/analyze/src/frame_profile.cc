@@ -39,6 +39,15 @@ Values FrameProfile::total() const {
   return sum;
 }
 
+std::vector<FrameId> FrameProfile::import_frames(const FrameProfile& other) {
+  std::vector<FrameId> remap(other.frames.size());
+  for (uint32_t i = 0; i < other.frames.size(); ++i) {
+    const Frame& f = other.frames[i];
+    remap[i] = intern_frame(other.strings.view(f.name), f.inlined, f.symbolized);
+  }
+  return remap;
+}
+
 namespace {
 
 std::string_view module_name(const Profile& p, const Location& loc) {
@@ -141,11 +150,7 @@ void merge_into(FrameProfile& into, const FrameProfile& from, double factor) {
   into.inputs.insert(into.inputs.end(), from.inputs.begin(), from.inputs.end());
   if (!into.sample_period) into.sample_period = from.sample_period;
   into.has_accum_data = into.has_accum_data || from.has_accum_data;
-  std::vector<FrameId> remap(from.frames.size());
-  for (uint32_t i = 0; i < from.frames.size(); ++i) {
-    const Frame& f = from.frames[i];
-    remap[i] = into.intern_frame(from.strings.view(f.name), f.inlined, f.symbolized);
-  }
+  std::vector<FrameId> remap = into.import_frames(from);
   std::vector<FrameId> stack;
   for (const FrameSample& s : from.samples) {
     stack.clear();

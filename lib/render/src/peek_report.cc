@@ -33,10 +33,7 @@ std::string render_peek(const std::vector<analyze::PeekEntry>& entries, const st
   if (format == Format::json) {
     JsonWriter json;
     json.begin_object();
-    json.key("inputs").begin_array();
-    for (const std::string& in : ctx.inputs) json.value(in);
-    json.end_array();
-    json.key("sample_type").value(sample_type_name(type));
+    write_context_json(json, ctx);
     json.key("pattern").value(pattern);
     json.key("total").value(round_to_int(total));
     json.key("entries").begin_array();

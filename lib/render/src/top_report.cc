@@ -22,12 +22,7 @@ std::string render_json(const analyze::TopTable& table, const ReportContext& ctx
                         const GateResult& gates) {
   JsonWriter json;
   json.begin_object();
-  json.key("inputs").begin_array();
-  for (const std::string& in : ctx.inputs) json.value(in);
-  json.end_array();
-  json.key("sample_type").value(sample_type_name(table.sample_type));
-  json.key("unit").value(unit_name(table.sample_type));
-  json.key("sample_period").value(ctx.sample_period);
+  write_context_json(json, ctx);
   json.key("total").value(round_to_int(table.total));
   json.key("total_objects").value(round_to_int(table.total_objects));
   json.key("violations").begin_array();

@@ -96,10 +96,7 @@ std::string render_tree(const FlameTree& tree, const ReportContext& ctx, const R
   if (format == Format::json) {
     JsonWriter json;
     json.begin_object();
-    json.key("inputs").begin_array();
-    for (const std::string& in : ctx.inputs) json.value(in);
-    json.end_array();
-    json.key("sample_type").value(sample_type_name(tree.sample_type));
+    write_context_json(json, ctx);
     json.key("total").value(round_to_int(total));
     json.key("min_percent").value(min_percent);
     write_json_node(json, tree, FlameTree::kRoot, threshold);

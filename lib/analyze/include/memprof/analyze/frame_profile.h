@@ -53,6 +53,8 @@ struct FrameProfile {
   // Adds `values` to the sample of `stack`, creating it when new.
   void add_sample(std::span<const FrameId> stack, const Values& values);
   Values total() const;
+  // Interns every frame of `other` here; the result maps other's FrameIds to this profile's.
+  std::vector<FrameId> import_frames(const FrameProfile& other);
 
  private:
   IdIndex frame_index_;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "memprof/profile/values.h"
+#include "memprof/render/json_writer.h"
 
 namespace memprof::render {
 
@@ -29,5 +30,8 @@ struct ReportStyle {
 // A value of the report's sample type: "1.5 MiB" / "1572864" for bytes, "12" for objects.
 std::string format_value(double value, SampleType type, bool exact_bytes);
 std::string unit_name(SampleType type);  // "bytes" or "objects"
+
+// The keys every JSON report opens with: "inputs", "sample_type", "unit", "sample_period".
+void write_context_json(JsonWriter& json, const ReportContext& context);
 
 }  // namespace memprof::render
