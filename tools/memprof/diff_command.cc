@@ -56,7 +56,7 @@ int run_diff(DiffCommandOptions& o) {
   Diagnostics diag;
   if (o.profile.inputs.empty()) o.profile.inputs = newest_dumps(2, diag);
   if (o.profile.inputs.size() < 2)
-    throw CLI::ValidationError("dumps", "diff needs at least two dumps: BASE NEW (or BASE MID... NEW)");
+    throw InputError("diff needs at least two dumps: BASE NEW (or BASE MID... NEW)");
   flush_warnings(diag);
 
   analyze::Suppressions rules;

@@ -41,14 +41,15 @@ int main(int argc, char** argv) {
   } catch (const CLI::Success& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    print_error(e.what());
+    std::fputs("Run 'memprof --help' or 'memprof COMMAND --help' for the options.\n", stderr);
     return kExitError;
   }
 
   try {
     for (auto& [command, run] : commands)
       if (command->parsed()) return run();
-  } catch (const memprof::InputError& e) {
+  } catch (const CLI::ParseError& e) {  // validation after parsing (limits, input counts)
     print_error(e.what());
     return kExitError;
   } catch (const std::exception& e) {
