@@ -23,9 +23,10 @@ page_text() {
 
 # Long options defined on the option lines of a --help text (lines starting with blanks and a
 # dash: "  -n,--rows UINT", "  --format TEXT"). Descriptions and footers are not scanned.
+# --help, which every command has, need not be in every page.
 long_options() {
   grep -E '^[[:space:]]+-' | sed -E 's/^[[:space:]]+//; s/[[:space:]].*$//' | tr ',' '\n' |
-    grep -E '^--[a-z]' | sed -E 's/[^a-z0-9-].*$//' | sort -u
+    grep -E '^--[a-z]' | sed -E 's/[^a-z0-9-].*$//' | grep -vx -- '--help' | sort -u
 }
 
 # Subcommands: the first word of each indented line after the SUBCOMMANDS: heading.
