@@ -44,7 +44,7 @@ MAPPED_LIBRARIES:
   Suppressions rules{{"libnoisy.so", "nothing-matches-this"}};
   SuppressionResult r = apply_suppressions(p, rules);
   CHECK(r.suppressed[SampleType::inuse_space] == doctest::Approx(8).epsilon(0.001));  // period 1: unsampling adds ~0.03%
-  CHECK(r.rules_matched == 1);
+  CHECK(r.rules_matched() == 1);
   CHECK(p.total()[SampleType::inuse_space] == doctest::Approx(16).epsilon(0.001));
   CHECK(p.raw_total().cur_bytes == 16);
 }

@@ -1,4 +1,6 @@
 // memprof diff BASE [MID...] NEW: what grew between dumps, keyed on function names.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "commands.h"
@@ -65,15 +67,16 @@ int run_diff(DiffCommandOptions& o) {
     rules = analyze::parse_suppressions(text.text(), *o.suppressions, diag);
   }
   SampleType type = o.profile.sample_type();
+  // Suppressed bytes are reported for the NEW dump; a rule counts if it matched in any dump.
   analyze::SuppressionResult suppressed;
+  std::vector<char> rules_used(rules.patterns.size());
   std::vector<analyze::FrameProfile> profiles;
-  uint64_t sample_period = 0;
   for (const std::string& path : o.profile.inputs) {
     // Each dump is symbolized with its own mappings, so ASLR and rebuilds do not matter.
     profiles.push_back(load_frame_profile(path, o.profile, diag, o.suppressions ? &rules : nullptr, &suppressed));
+    for (size_t r = 0; r < suppressed.rule_matched.size(); ++r) rules_used[r] |= suppressed.rule_matched[r];
     filter_in_place(profiles.back(), o.profile);
     check_sample_type_available(profiles.back(), type);
-    sample_period = std::max(sample_period, profiles.back().sample_period);
     flush_warnings(diag);
   }
   std::vector<const analyze::FrameProfile*> series;
@@ -83,12 +86,13 @@ int run_diff(DiffCommandOptions& o) {
 
   render::DiffReportInput input{.table = table,
                                 .dumps = o.profile.inputs,
-                                .sample_period = sample_period,
+                                .sample_period = profiles.back().sample_period,
                                 .normalized = o.normalize,
                                 .growth_only = o.growth_only,
                                 .suppressed = suppressed.suppressed[type],
-                                .suppression_rules = suppressed.rules_matched};
+                                .suppression_rules = static_cast<size_t>(std::ranges::count(rules_used, 1))};
   write_stdout(render::render_diff(input, report_style(o.profile, o.rows), o.profile.output_format(), gates));
+  report_gates_on_stderr(gates, o.profile);
   return gates.messages.empty() ? kExitOk : kExitLimitExceeded;
 }
 
@@ -98,7 +102,7 @@ RunCommand add_diff_command(CLI::App& app) {
   auto o = std::make_shared<DiffCommandOptions>();
   CLI::App* cmd = app.add_subcommand("diff", "What grew between dumps: BASE NEW, or a series BASE MID... NEW");
   cmd->add_option("dumps", o->profile.inputs,
-                  "Dumps in time order; default: the two newest *.heap of the newest process here");
+                  "Dumps in time order; default: the two newest *.heap(.gz) of the newest process here");
   add_profile_options(*cmd, o->profile);
   cmd->add_option("-n,--rows", o->rows, "Rows to show, 0 for all")->capture_default_str();
   cmd->add_flag("--normalize", o->normalize, "Scale earlier dumps to the newest dump's total first");

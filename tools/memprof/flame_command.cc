@@ -174,7 +174,7 @@ RunCommand add_flame_command(CLI::App& app) {
   auto o = std::make_shared<FlameOptions>();
   CLI::App* cmd = app.add_subcommand("flame", "Flame graphs: interactive SVG (default) or folded stacks");
   cmd->add_option("dumps", o->profile.inputs,
-                  "Heap dumps, summed (.heap, .gz, '-' for stdin); default: the newest *.heap here");
+                  "Heap dumps, summed (.heap, .gz, '-' for stdin); default: the newest *.heap or *.heap.gz here");
   add_profile_options(*cmd, o->profile, /*report_output=*/false);
   // One value per --base (repeat it for several): a greedy vector would swallow the NEW dumps.
   cmd->add_option("--base", o->base, "Differential graph against BASE (repeat to sum several)")

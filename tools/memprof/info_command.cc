@@ -53,6 +53,7 @@ RunCommand add_info_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--symbols", options->symbols, "Symbolize and report, per module, the file used and what resolved");
   add_symbol_options(*cmd, options->symbolize);
+  cmd->footer("Exit status: 0 every dump parsed, 2 a dump could not be read (the others are still reported).");
   return [options] { return run_info(*options); };
 }
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include "memprof/heapparse/dump_name.h"
 #include "memprof/heapparse/parse_dump.h"
 #include "memprof/render/units.h"
+#include "output.h"
 #include "symbol_options.h"
 
 namespace memprof::cli {
@@ -92,10 +94,7 @@ analyze::FrameProfile load_frame_profile(const std::string& path, const ProfileO
   symbolize::symbolize_profile(profile, options.symbols, diag);
   if (rules) {
     analyze::SuppressionResult result = analyze::apply_suppressions(profile, *rules);
-    if (suppressed) {
-      suppressed->suppressed += result.suppressed;
-      suppressed->rules_matched = std::max(suppressed->rules_matched, result.rules_matched);
-    }
+    if (suppressed) *suppressed = std::move(result);
   }
   analyze::FrameOptions frame_options{
       .granularity = options.granularity(), .full_names = options.full_names, .thread = options.thread};
@@ -168,8 +167,19 @@ void check_sample_type_available(const analyze::FrameProfile& profile, SampleTyp
         fmt::join(profile.inputs, ", ")));
 }
 
-render::ReportContext report_context(const analyze::FrameProfile& profile, SampleType type) {
-  return {.inputs = profile.inputs, .sample_period = profile.sample_period, .sample_type = type};
+render::ReportContext report_context(const analyze::FrameProfile& profile, SampleType type,
+                                     const ProfileOptions& options) {
+  constexpr std::array<const char*, 5> kLabels = {"function", "line", "file", "module", "address"};
+  return {.inputs = profile.inputs,
+          .sample_period = profile.sample_period,
+          .sample_type = type,
+          .frame_label = kLabels[static_cast<size_t>(options.granularity())]};
+}
+
+void report_gates_on_stderr(const render::GateResult& gates, const ProfileOptions& options) {
+  render::Format format = options.output_format();
+  if (format != render::Format::csv && format != render::Format::json) return;
+  for (const std::string& message : gates.messages) print_warning("limit exceeded: " + message);
 }
 
 size_t output_width() {

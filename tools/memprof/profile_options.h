@@ -19,6 +19,7 @@
 #include "memprof/analyze/suppressions.h"
 #include "memprof/profile/diagnostics.h"
 #include "memprof/render/report_options.h"
+#include "memprof/render/top_report.h"
 #include "memprof/symbolize/symbolize.h"
 
 namespace memprof::cli {
@@ -46,8 +47,9 @@ struct ProfileOptions {
 void add_profile_options(CLI::App& cmd, ProfileOptions& options, bool report_output = true);
 void finish_profile_options(ProfileOptions& options);
 
-// Reads one dump, symbolizes it with its own mappings and turns it into named stacks, after removing the stacks that `rules` suppress
-// (their values are added to `suppressed`). Throws InputError.
+// Reads one dump, symbolizes it with its own mappings and turns it into named stacks, after
+// removing the stacks that `rules` suppress (what they removed goes to `suppressed`). Throws
+// InputError.
 analyze::FrameProfile load_frame_profile(const std::string& path, const ProfileOptions& options, Diagnostics& diag,
                                          const analyze::Suppressions* rules = nullptr,
                                          analyze::SuppressionResult* suppressed = nullptr);
@@ -64,7 +66,10 @@ std::vector<std::string> newest_dumps(size_t count, Diagnostics& diag);
 // Fails with an InputError when the sample type needs accumulated data the dumps lack.
 void check_sample_type_available(const analyze::FrameProfile& profile, SampleType type);
 
-render::ReportContext report_context(const analyze::FrameProfile& profile, SampleType type);
+render::ReportContext report_context(const analyze::FrameProfile& profile, SampleType type,
+                                     const ProfileOptions& options);
+// CSV and JSON keep stdout for data; exceeded limits are also said on stderr for CI logs.
+void report_gates_on_stderr(const render::GateResult& gates, const ProfileOptions& options);
 render::ReportStyle report_style(const ProfileOptions& options, size_t max_rows);
 
 // Columns of the terminal on stdout, COLUMNS when set, else 0 (no limit: output is piped).

@@ -58,6 +58,8 @@ int run_top(TopOptions& o) {
   flush_warnings(diag);
   check_sample_type_available(profile, type);
 
+  if ((o.peek || o.tree) && o.profile.output_format() == render::Format::csv)
+    throw InputError("--format csv is for tables; --peek and --tree print text, markdown or json");
   if (o.peek) {
     std::vector<analyze::PeekEntry> entries;
     try {
@@ -67,13 +69,13 @@ int run_top(TopOptions& o) {
     }
     Values total = profile.total();
     write_stdout(render::render_peek(entries, *o.peek, total[type], total[analyze::objects_type_for(type)],
-                                     report_context(profile, type),
+                                     report_context(profile, type, o.profile),
                                      report_style(o.profile, o.rows), o.profile.output_format()));
     return kExitOk;
   }
   if (o.tree) {
     analyze::FlameTree tree = analyze::build_flame_tree(profile, {.sample_type = type});
-    write_stdout(render::render_tree(tree, report_context(profile, type), report_style(o.profile, 0), o.min_percent,
+    write_stdout(render::render_tree(tree, report_context(profile, type, o.profile), report_style(o.profile, 0), o.min_percent,
                                      o.profile.output_format()));
     return kExitOk;
   }
@@ -82,8 +84,9 @@ int run_top(TopOptions& o) {
   // Violating rows must be visible whatever -n says.
   size_t rows = o.rows;
   for (size_t i : gates.violating_rows) rows = rows ? std::max(rows, i + 1) : 0;
-  write_stdout(render::render_top(table, report_context(profile, type), report_style(o.profile, rows),
+  write_stdout(render::render_top(table, report_context(profile, type, o.profile), report_style(o.profile, rows),
                                   o.profile.output_format(), gates));
+  report_gates_on_stderr(gates, o.profile);
   return gates.messages.empty() ? kExitOk : kExitLimitExceeded;
 }
 
@@ -93,21 +96,25 @@ RunCommand add_top_command(CLI::App& app) {
   auto o = std::make_shared<TopOptions>();
   CLI::App* cmd = app.add_subcommand("top", "Where the memory is: the allocation sites holding the most");
   cmd->add_option("dumps", o->profile.inputs,
-                  "Heap dumps, summed (.heap, .gz, '-' for stdin); default: the newest *.heap here");
+                  "Heap dumps, summed (.heap, .gz, '-' for stdin); default: the newest *.heap or *.heap.gz here");
   add_profile_options(*cmd, o->profile);
   cmd->add_option("-n,--rows", o->rows, "Rows to show, 0 for all")->capture_default_str();
-  cmd->add_flag("--cum", o->cum, "Sort by cumulative instead of flat");
+  auto* cum = cmd->add_flag("--cum", o->cum, "Sort by cumulative instead of flat");
   auto* peek = cmd->add_option("--peek", o->peek, "Show callers and callees of the functions matching RE")
                    ->type_name("RE");
-  cmd->add_flag("--tree", o->tree, "Show the call tree from the roots instead of the table")->excludes(peek);
+  auto* tree = cmd->add_flag("--tree", o->tree, "Show the call tree from the roots instead of the table")->excludes(peek);
   cmd->add_option("--min-percent", o->min_percent, "With --tree: fold callees below this share of the total")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 100.0));
   auto* g = "CI gates (exit status 1 when exceeded)";
-  cmd->add_option("--fail-above", o->fail_above, "Fail when the total is above SIZE")->type_name("SIZE")->group(g);
-  cmd->add_option("--fail-site-above", o->fail_site_above, "Fail when any row's flat value is above SIZE")
-      ->type_name("SIZE")
-      ->group(g);
+  auto* above = cmd->add_option("--fail-above", o->fail_above, "Fail when the total is above SIZE")
+                    ->type_name("SIZE")
+                    ->group(g);
+  auto* site_above = cmd->add_option("--fail-site-above", o->fail_site_above, "Fail when any row's flat value is above SIZE")
+                         ->type_name("SIZE")
+                         ->group(g);
+  for (CLI::Option* view : {peek, tree})
+    for (CLI::Option* table_only : {above, site_above, cum}) view->excludes(table_only);
   cmd->footer("Exit status: 0 success, 1 a --fail-* limit was exceeded, 2 usage or input error.");
   return [o] { return run_top(*o); };
 }

@@ -69,8 +69,13 @@ Suppressions parse_suppressions(std::string_view text, const std::string& path, 
   return rules;
 }
 
+size_t SuppressionResult::rules_matched() const {
+  return static_cast<size_t>(std::ranges::count(rule_matched, 1));
+}
+
 SuppressionResult apply_suppressions(Profile& profile, const Suppressions& rules) {
   SuppressionResult result;
+  result.rule_matched.assign(rules.patterns.size(), 0);
   if (rules.patterns.empty()) return result;
   // Which rule (if any) each location matches: evaluated once per unique address.
   constexpr uint32_t kNone = UINT32_MAX;
@@ -93,7 +98,6 @@ SuppressionResult apply_suppressions(Profile& profile, const Suppressions& rules
     }
     location_rule[i] = rule;
   }
-  std::vector<char> stack_rule_used(rules.patterns.size());
   std::vector<uint32_t> stack_rule(profile.stacks.size(), kNone - 1);  // kNone - 1: not computed
   auto rule_of_stack = [&](StackId id) {
     uint32_t& rule = stack_rule[id.value()];
@@ -111,11 +115,10 @@ SuppressionResult apply_suppressions(Profile& profile, const Suppressions& rules
     uint32_t rule = rule_of_stack(s.stack);
     if (rule == kNone) return false;
     result.suppressed += s.values;
-    stack_rule_used[rule] = 1;
+    result.rule_matched[rule] = 1;
     return true;
   });
   std::erase_if(profile.thread_samples, [&](const ThreadSample& s) { return rule_of_stack(s.stack) != kNone; });
-  result.rules_matched = static_cast<size_t>(std::ranges::count(stack_rule_used, 1));
   return result;
 }
 

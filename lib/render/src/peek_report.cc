@@ -55,7 +55,7 @@ std::string render_peek(const std::vector<analyze::PeekEntry>& entries, const st
   std::string out = render_header(ctx, total, total_objects);
   out += fmt::format("Peek: {} function(s) matching '{}'; callers above each, callees below\n\n", entries.size(), pattern);
   if (entries.empty()) return out;
-  TextTable table({"value", "share", "", "function"}, {Align::right, Align::right, Align::left, Align::left});
+  TextTable table({"value", "share", "", ctx.frame_label}, {Align::right, Align::right, Align::left, Align::left});
   auto edge_rows = [&](const std::vector<analyze::PeekEdge>& edges, double whole) {
     size_t shown = 0;
     for (const analyze::PeekEdge& e : edges) {

@@ -59,7 +59,7 @@ std::string render_csv(const analyze::TopTable& table, const ReportStyle& style)
   return out;
 }
 
-TextTable make_table(const analyze::TopTable& table, const ReportStyle& style) {
+TextTable make_table(const analyze::TopTable& table, const ReportContext& ctx, const ReportStyle& style) {
   bool objects_differ = is_bytes(table.sample_type);
   std::vector<std::string> headers = {"flat", "flat%", "sum%", "cum", "cum%"};
   std::vector<Align> aligns(5, Align::right);
@@ -67,7 +67,7 @@ TextTable make_table(const analyze::TopTable& table, const ReportStyle& style) {
     headers.push_back("objects");
     aligns.push_back(Align::right);
   }
-  headers.push_back("function");
+  headers.push_back(ctx.frame_label);
   aligns.push_back(Align::left);
   TextTable t(headers, aligns);
   double sum = 0;
@@ -111,7 +111,7 @@ std::string render_top(const analyze::TopTable& table, const ReportContext& ctx,
       for (const std::string& m : gates.messages) out += fmt::format("**LIMIT EXCEEDED:** {}\n\n", m);
       out += fmt::format("**{}** · total {} · {}\n\n", sample_type_name(table.sample_type),
                          format_value(table.total, table.sample_type, style.exact_bytes), fmt::join(ctx.inputs, ", "));
-      return out + make_table(table, style).render_markdown();
+      return out + make_table(table, ctx, style).render_markdown();
     }
     case Format::text: break;
   }
@@ -124,7 +124,7 @@ std::string render_top(const analyze::TopTable& table, const ReportContext& ctx,
   for (size_t i = 0; i < shown; ++i) shown_flat += table.rows[i].flat;
   out += fmt::format("Showing {} of {} rows, {} of the total\n\n", shown, table.rows.size(),
                      format_percent(share(shown_flat, table.total)));
-  return out + make_table(table, style).render(style.width);
+  return out + make_table(table, ctx, style).render(style.width);
 }
 
 }  // namespace memprof::render

@@ -105,7 +105,7 @@ std::string render_tree(const FlameTree& tree, const ReportContext& ctx, const R
   }
   std::string out = render_header(ctx, total, tree.root().after.total.companion);
   out += fmt::format("Call tree from the roots; callees below {}% of the total folded into '...' lines\n\n", min_percent);
-  TextTable table({"cum", "cum%", "self", "function"}, {Align::right, Align::right, Align::right, Align::left});
+  TextTable table({"cum", "cum%", "self", ctx.frame_label}, {Align::right, Align::right, Align::right, Align::left});
   add_text_rows(tree, FlameTree::kRoot, threshold, total, style, table);
   return out + (format == Format::markdown ? table.render_markdown() : table.render(style.width));
 }

@@ -4,7 +4,7 @@
 //
 //   Suppressions rules = parse_suppressions(read_text("lsan.supp"), "lsan.supp", diag);
 //   SuppressionResult r = apply_suppressions(profile, rules);   // profile: symbolized Profile
-//   // r.suppressed[SampleType::inuse_space] bytes by r.rules_matched rules
+//   // r.suppressed[SampleType::inuse_space] bytes by r.rules_matched() rules
 #pragma once
 
 #include <string>
@@ -22,7 +22,9 @@ struct Suppressions {
 
 struct SuppressionResult {
   Values suppressed;
-  size_t rules_matched = 0;
+  std::vector<char> rule_matched;  // per rule: did it remove a stack?
+
+  size_t rules_matched() const;
 };
 
 Suppressions parse_suppressions(std::string_view text, const std::string& path, Diagnostics& diag);

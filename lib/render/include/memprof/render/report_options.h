@@ -19,6 +19,7 @@ struct ReportContext {
   std::vector<std::string> inputs;
   uint64_t sample_period = 0;
   SampleType sample_type = SampleType::inuse_space;
+  std::string frame_label = "function";  // what a row names: function, line, file, module, address
 };
 
 struct ReportStyle {
