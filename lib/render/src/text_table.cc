@@ -97,13 +97,18 @@ std::string TextTable::render(size_t max_width, size_t indent) const {
 
 std::string TextTable::render_markdown() const {
   std::string out = "|";
-  for (const auto& h : headers_) out += " " + escape_markdown(h) + " |";
+  auto cell = [&out](std::string_view text) {
+    out += ' ';
+    out += escape_markdown(text);
+    out += " |";
+  };
+  for (const auto& h : headers_) cell(h);
   out += "\n|";
   for (Align a : aligns_) out += a == Align::right ? " ---: |" : " :--- |";
   out += '\n';
   for (const auto& row : rows_) {
     out += "|";
-    for (size_t c = 0; c < headers_.size(); ++c) out += " " + escape_markdown(c < row.size() ? row[c] : "") + " |";
+    for (size_t c = 0; c < headers_.size(); ++c) cell(c < row.size() ? std::string_view(row[c]) : std::string_view());
     out += '\n';
   }
   return out;
