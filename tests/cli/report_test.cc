@@ -165,3 +165,65 @@ TEST_CASE("names are elided in the middle to fit the terminal, not cut") {
   }
   CHECK(narrow.out.find("\xe2\x80\xa6") != std::string::npos);
 }
+
+// Regressions found in review: inputs jemalloc would not write but a file may contain.
+TEST_CASE("stacks without frames keep their bytes in a row of their own") {
+  TempDir dir;
+  write_file(dir.path() + "/bare.heap",
+             "heap_v2/1\n  t*: 2: 200 [0: 0]\n@\n  t*: 1: 100 [0: 0]\n@ 0x10\n  t*: 1: 100 [0: 0]\n");
+  JsonValue top = run_json({"top", dir.path() + "/bare.heap"});
+  REQUIRE(row(top, "[no stack]"));
+  CHECK(number(*row(top, "[no stack]"), "flat") == 100);
+  CommandResult folded = run_command({MEMPROF_CLI, "flame", "--folded", dir.path() + "/bare.heap"});
+  CHECK(folded.out.find("[no stack] 100\n") != std::string::npos);
+  JsonValue hidden = run_json({"top", "--hide", ".", dump(1)});
+  CHECK(number(*row(hidden, "[all frames hidden]"), "flat") == number(hidden, "total"));
+}
+
+TEST_CASE("very deep stacks and long names do not crash the tree or the filters") {
+  TempDir dir;
+  std::string deep = "heap_v2/1\n  t*: 1: 8 [0: 0]\n@";
+  for (int i = 0; i < 20000; ++i) deep += " 0x" + std::to_string(1000 + i);
+  deep += "\n  t*: 1: 8 [0: 0]\n";
+  write_file(dir.path() + "/deep.heap", deep);
+  CHECK(run_command({MEMPROF_CLI, "top", "--tree", dir.path() + "/deep.heap"}).exit_code == 0);
+  CommandResult json = run_command({MEMPROF_CLI, "top", "--tree", "--format", "json", dir.path() + "/deep.heap"});
+  CHECK(json.exit_code == 0);
+  CHECK(json.out.find("\"total\": 8,") != std::string::npos);
+  CHECK(json.out.size() < 50'000'000);  // indentation is capped, so output grows linearly
+  std::string long_path(20000, 'a');
+  write_file(dir.path() + "/long.heap", "heap_v2/1\n  t*: 1: 8 [0: 0]\n@ 0x1010\n  t*: 1: 8 [0: 0]\n\nMAPPED_LIBRARIES:\n"
+                                        "00001000-00002000 r-xp 00000000 08:01 1 /" + long_path + "\n");
+  CHECK(run_command({MEMPROF_CLI, "top", "--focus", "(a|b)*x", dir.path() + "/long.heap"}).exit_code == 0);
+}
+
+TEST_CASE("JSON stays valid UTF-8 whatever bytes the dump's names hold") {
+  TempDir dir;
+  write_file(dir.path() + "/utf.heap",
+             "heap_v2/1\n  t*: 1: 8 [0: 0]\n  t0: 1: 8 [0: 0] bad\xffname \xc3\xa9t\xc3\xa9\n@ 0x1010\n"
+             "  t*: 1: 8 [0: 0]\n  t0: 1: 8 [0: 0]\n");
+  JsonValue info = run_json({"info", dir.path() + "/utf.heap"});
+  CHECK(info.find("files")->items[0].find("threads")->items[0].find("name")->text == "bad\xef\xbf\xbdname \xc3\xa9t\xc3\xa9");
+}
+
+TEST_CASE("counts too large to add up saturate instead of wrapping negative") {
+  TempDir dir;
+  write_file(dir.path() + "/huge.heap", "heap profile: 1: 9223372036854775807 [0: 0] @ heap_v2/524288\n"
+                                        "1: 9223372036854775807 [0: 0] @ 0x1 0x2\n1: 9223372036854775807 [0: 0] @ 0x1 0x3\n");
+  JsonValue top = run_json({"top", dir.path() + "/huge.heap"});
+  CHECK(number(top, "total") == INT64_MAX);
+}
+
+TEST_CASE("with no dump named, the newest process's dumps are used in sequence order") {
+  TempDir dir;
+  auto copy = [&](int phase, const std::string& name, const char* mtime) {
+    write_file(dir.path() + "/" + name, read_file(dump(phase)));
+    run_command({"touch", "-d", mtime, dir.path() + "/" + name});
+  };
+  copy(1, "jeprof.1.1.i1.heap", "2020-01-01 00:00:01");
+  copy(2, "unrelated.heap", "2020-01-01 00:00:02");
+  copy(3, "jeprof.1.0.i0.heap", "2020-01-01 00:00:03");
+  CommandResult r = run_command({"sh", "-c", "cd '" + dir.path() + "' && exec '" + MEMPROF_CLI + "' diff"});
+  CHECK(r.err.find("using jeprof.1.0.i0.heap, jeprof.1.1.i1.heap") != std::string::npos);
+  CHECK(r.out.starts_with("Base: jeprof.1.0.i0.heap\n"));
+}

@@ -71,3 +71,9 @@ TEST_CASE("garbage between records") {
   CHECK(error_of("heap_v2/1\n  t*: 1: 8 [0: 0]\n@ 0x10\n  tx: 1: 8 [0: 0]\n") ==
         "bad.heap:4:4: expected a thread number or '*' after 't', got 'x:'");
 }
+
+TEST_CASE("a file cut inside MAPPED_LIBRARIES is truncated, not a shorter map") {
+  CHECK(error_of("heap_v2/1\n  t*: 1: 8 [0: 0]\n@ 0x10\n  t*: 1: 8 [0: 0]\n\nMAPPED_LIBRARIES:\n"
+                 "00001000-00002000 r-xp 00000000 08:01 1 /usr/li") ==
+        "bad.heap:7:48: expected the end of the last MAPPED_LIBRARIES line (truncated file?), got end of file");
+}

@@ -111,10 +111,12 @@ RunCommand add_diff_command(CLI::App& app) {
   auto* g = "CI gates (exit status 1 when exceeded)";
   cmd->add_option("--fail-growth", o->fail_growth, "Fail when the total grew by more than SIZE or PCT% of the base")
       ->type_name("SIZE|PCT%")
+      ->check(limit_validator(true))
       ->group(g);
   cmd->add_option("--fail-site-growth", o->fail_site_growth,
                   "Fail when any site grew by more than SIZE or PCT% of the base total")
       ->type_name("SIZE|PCT%")
+      ->check(limit_validator(true))
       ->group(g);
   cmd->footer("Exit status: 0 success, 1 a --fail-* limit was exceeded, 2 usage or input error.");
   return [o] { return run_diff(*o); };

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <regex>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -136,25 +137,28 @@ std::vector<std::string> newest_dumps(size_t count, Diagnostics& diag) {
     if (!entry.is_regular_file(ec) || !(file.ends_with(".heap") || file.ends_with(".heap.gz"))) continue;
     found.push_back({file, heapparse::parse_dump_name(file), entry.last_write_time(ec)});
   }
-  if (found.size() < count)
-    throw InputError(fmt::format("no input given and {} jemalloc dump(s) (*.heap) in the current directory, need {}",
-                                 found.size(), count));
-  std::ranges::sort(found, [](const Candidate& a, const Candidate& b) {
-    bool a_named = a.name && a.name->pid, b_named = b.name && b.name->pid;
-    if (a_named && b_named && (a.name->pid != b.name->pid || a.name->seq != b.name->seq))
-      return heapparse::dump_name_before(*a.name, *b.name);
-    return a.mtime < b.mtime;
-  });
-  // For a series, stay within the newest process.
-  std::vector<std::string> chosen;
-  const Candidate& newest = found.back();
-  for (auto it = found.rbegin(); it != found.rend() && chosen.size() < count; ++it) {
-    bool same_process = !newest.name || !newest.name->pid || (it->name && it->name->pid == newest.name->pid);
-    if (count == 1 || same_process) chosen.insert(chosen.begin(), it->path);
+  // jemalloc's sequence numbers order the dumps of one process exactly; which process is the
+  // newest, and the order of files named otherwise, only modification times can tell.
+  auto named = [](const Candidate& c) { return c.name && c.name->pid && c.name->seq; };
+  if (std::ranges::any_of(found, named)) {
+    std::erase_if(found, [&](const Candidate& c) { return !named(c); });
+    const Candidate& latest = *std::ranges::max_element(found, {}, &Candidate::mtime);
+    uint64_t pid = *latest.name->pid;
+    std::erase_if(found, [&](const Candidate& c) { return *c.name->pid != pid; });
+    std::ranges::sort(found, [](const Candidate& a, const Candidate& b) {
+      return std::tie(*a.name->seq, a.mtime, a.path) < std::tie(*b.name->seq, b.mtime, b.path);
+    });
+  } else {
+    std::ranges::sort(found, [](const Candidate& a, const Candidate& b) {
+      return std::tie(a.mtime, a.path) < std::tie(b.mtime, b.path);
+    });
   }
-  if (chosen.size() < count)
-    throw InputError(fmt::format("no input given and the newest process (pid {}) has fewer than {} dumps here",
-                                 newest.name->pid.value_or(0), count));
+  if (found.size() < count)
+    throw InputError(fmt::format("no input given and {} usable dump(s) (*.heap, *.heap.gz, of one process) in the "
+                                 "current directory; {} needed",
+                                 found.size(), count));
+  std::vector<std::string> chosen;
+  for (size_t i = found.size() - count; i < found.size(); ++i) chosen.push_back(found[i].path);
   diag.warn(fmt::format("no input given; using {}", fmt::join(chosen, ", ")));
   return chosen;
 }
@@ -211,6 +215,20 @@ std::optional<Limit> parse_limit(const std::optional<std::string>& text, const s
   auto v = render::parse_size(s);
   if (!v) throw CLI::ValidationError(option, "expects a size such as 512KiB, 100MiB, 1G or a byte count, got '" + *text + "'");
   return Limit{static_cast<double>(*v), false};
+}
+
+CLI::Validator limit_validator(bool allow_percent) {
+  return CLI::Validator(
+      [allow_percent](std::string& text) -> std::string {
+        try {
+          parse_limit(text, "", allow_percent);
+        } catch (const CLI::ValidationError& e) {
+          std::string message = e.what();
+          return message.substr(message.find_first_not_of(": "));  // CLI11 prefixes the option
+        }
+        return {};
+      },
+      "");
 }
 
 }  // namespace memprof::cli

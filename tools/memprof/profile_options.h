@@ -81,5 +81,7 @@ struct Limit {
   bool percent = false;
 };
 std::optional<Limit> parse_limit(const std::optional<std::string>& text, const std::string& option, bool allow_percent);
+// Checks a limit while the command line is parsed, before any dump is read.
+CLI::Validator limit_validator(bool allow_percent);
 
 }  // namespace memprof::cli

@@ -109,9 +109,11 @@ RunCommand add_top_command(CLI::App& app) {
   auto* g = "CI gates (exit status 1 when exceeded)";
   auto* above = cmd->add_option("--fail-above", o->fail_above, "Fail when the total is above SIZE")
                     ->type_name("SIZE")
+                    ->check(limit_validator(false))
                     ->group(g);
   auto* site_above = cmd->add_option("--fail-site-above", o->fail_site_above, "Fail when any row's flat value is above SIZE")
                          ->type_name("SIZE")
+                         ->check(limit_validator(false))
                          ->group(g);
   for (CLI::Option* view : {peek, tree})
     for (CLI::Option* table_only : {above, site_above, cum}) view->excludes(table_only);

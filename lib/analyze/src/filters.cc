@@ -4,6 +4,10 @@
 
 namespace memprof::analyze {
 
+namespace {
+constexpr size_t kMaxMatchedLength = 4096;
+}
+
 std::vector<char> match_frames(const FrameProfile& profile, const std::string& pattern) {
   std::regex re(pattern, std::regex::ECMAScript | std::regex::optimize);
   // Frames sharing a name (inlined or not) share the answer; names are few compared to frames.
@@ -12,7 +16,9 @@ std::vector<char> match_frames(const FrameProfile& profile, const std::string& p
   for (size_t i = 0; i < profile.frames.size(); ++i) {
     signed char& known = by_name[profile.frames[i].name.value()];
     if (known < 0) {
-      std::string_view name = profile.strings.view(profile.frames[i].name);
+      // libstdc++'s regex recurses per character; beyond ~10,000 characters it overflows the
+      // stack. No real frame name is that long, but names come from untrusted dumps.
+      std::string_view name = profile.strings.view(profile.frames[i].name).substr(0, kMaxMatchedLength);
       known = std::regex_search(name.begin(), name.end(), re) ? 1 : 0;
     }
     matches[i] = known;
@@ -57,6 +63,7 @@ FrameProfile apply_filters(const FrameProfile& in, const FilterOptions& options)
     stack.clear();
     for (FrameId f : frames)
       if (!options.hide || !hide[f.value()]) stack.push_back(remap[f.value()]);
+    if (stack.empty()) stack.push_back(out.intern_frame(kAllHiddenFrame, false, false));
     out.add_sample(stack, s.values);
   }
   return out;

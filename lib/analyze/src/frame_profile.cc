@@ -73,7 +73,8 @@ class FrameNamer {
  private:
   void expand(const Location& loc, std::vector<FrameId>& frames) {
     if (loc.lines.empty()) {
-      std::string name = options_.granularity == Granularity::modules ? std::string(module_name(p_, loc))
+      bool by_module = options_.granularity == Granularity::modules || options_.granularity == Granularity::files;
+      std::string name = by_module ? std::string(module_name(p_, loc))
                          : options_.granularity == Granularity::addresses
                              ? fmt::format("{:#x} {}", loc.address, p_.unsymbolized_name(loc))
                              : p_.unsymbolized_name(loc);
@@ -132,6 +133,8 @@ FrameProfile build_frame_profile(const Profile& profile, const FrameOptions& opt
       std::span<const FrameId> frames = namer.frames_of(loc);
       stack.insert(stack.end(), frames.begin(), frames.end());
     }
+    // A bare "@" record (the unwinder failed) still holds memory: give it a row of its own.
+    if (stack.empty()) stack.push_back(out.intern_frame(kNoStackFrame, false, false));
     out.add_sample(stack, values);
   };
   if (options.thread) {

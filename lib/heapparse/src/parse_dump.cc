@@ -365,6 +365,9 @@ class DumpParser {
     const char* first_unreadable = nullptr;
     while (!cursor_.at_end()) {
       std::string_view line = cursor_.next_line(terminated);
+      // jemalloc ends every line with a newline; a last line without one was cut off, and a
+      // cut path would name a file that never existed.
+      if (!terminated) cursor_.fail_at_end("the end of the last MAPPED_LIBRARIES line (truncated file?)");
       if (line.empty() || line.starts_with("build=")) continue;
       std::optional<MapsLine> maps = parse_maps_line(line);
       if (!maps) {

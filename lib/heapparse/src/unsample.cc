@@ -7,12 +7,14 @@ namespace memprof::heapparse {
 namespace {
 
 // Scales one (objects, bytes) pair in place. Records with no objects are left as they are
-// (jeprof does the same), so a corrupt "0: 123" line cannot divide by zero.
+// (jeprof does the same), so a corrupt "0: 123" line cannot divide by zero; so are records with
+// negative counts.
 void unsample_pair(double& objects, double& bytes, uint64_t period) {
-  if (period == 0 || objects == 0) return;
+  // Negative counts (legacy writers print signed values) have no sampling interpretation.
+  if (period == 0 || objects <= 0 || bytes < 0) return;
   double ratio = (bytes / objects) / static_cast<double>(period);
   double kept = -std::expm1(-ratio);  // 1 - exp(-ratio), precise for small ratios
-  if (!(kept > 0)) return;           // negative sizes in legacy dumps: nothing sensible to scale
+  if (!(kept > 0)) return;
   objects /= kept;
   bytes /= kept;
 }

@@ -173,7 +173,9 @@ class BlockParser {
         auto pages = table_.get(values, "npages");
         auto it = table_.columns.find("time");
         std::optional<int64_t> time;
-        if (it != table_.columns.end() && it->second < values.size()) time = to_i64(values[it->second]);
+        // Text prints "N/A" where JSON prints -1: decay disabled (decay_ms:-1).
+        if (it != table_.columns.end() && it->second < values.size())
+          time = values[it->second] == "N/A" ? std::optional<int64_t>(-1) : to_i64(values[it->second]);
         if (tokens[0] == "dirty:") {
           a->pdirty = pages;
           a->dirty_decay_ms = time;

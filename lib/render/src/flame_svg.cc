@@ -9,6 +9,7 @@
 #include "flame_svg_script.h"
 #include "memprof/render/flame_layout.h"
 #include "memprof/render/units.h"
+#include "utf8.h"
 
 namespace memprof::render {
 
@@ -41,10 +42,7 @@ void append_xml(std::string& out, std::string_view text) {
       ++i;
       continue;
     }
-    size_t len = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
-    bool valid = len > 0 && i + len <= text.size();
-    for (size_t k = 1; valid && k < len; ++k) valid = (static_cast<unsigned char>(text[i + k]) & 0xc0) == 0x80;
-    if (valid) {
+    if (size_t len = utf8_sequence_length(text, i)) {
       out.append(text.substr(i, len));
       i += len;
     } else {

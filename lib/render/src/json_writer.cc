@@ -1,15 +1,27 @@
 #include "memprof/render/json_writer.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
+
+#include "utf8.h"
 
 namespace memprof::render {
 
 void append_json_string(std::string& out, std::string_view text) {
   out += '"';
-  for (char ch : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    char ch = text[i];
     auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x80) {
+      // JSON must be UTF-8: bytes that do not form a sequence become U+FFFD.
+      size_t len = utf8_sequence_length(text, i);
+      if (len) out.append(text.substr(i, len));
+      else out += "\ufffd";
+      i += len ? len - 1 : 0;
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -25,8 +37,9 @@ void append_json_string(std::string& out, std::string_view text) {
 }
 
 void JsonWriter::newline() {
+  // Indentation stops growing at 32 levels so deeply nested output (call trees) stays linear.
   out_ += '\n';
-  out_.append(has_items_.size() * 2, ' ');
+  out_.append(std::min<size_t>(has_items_.size(), 32) * 2, ' ');
 }
 
 void JsonWriter::before_value() {

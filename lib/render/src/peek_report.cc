@@ -11,7 +11,6 @@ namespace memprof::render {
 
 namespace {
 
-double share(double part, double whole) { return whole != 0 ? part / whole : 0; }
 
 void write_edges(JsonWriter& json, const std::vector<analyze::PeekEdge>& edges) {
   json.begin_array();

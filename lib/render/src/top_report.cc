@@ -12,7 +12,6 @@ namespace memprof::render {
 
 namespace {
 
-double share(double part, double total) { return total != 0 ? part / total : 0; }
 
 size_t shown_rows(const analyze::TopTable& table, const ReportStyle& style) {
   return style.max_rows ? std::min(style.max_rows, table.rows.size()) : table.rows.size();

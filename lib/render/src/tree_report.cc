@@ -15,7 +15,6 @@ namespace {
 
 using analyze::FlameTree;
 
-double share(double part, double whole) { return whole != 0 ? part / whole : 0; }
 
 // Children worth a line of their own, largest first, and what is folded away.
 struct Split {
@@ -45,46 +44,76 @@ Split split_children(const FlameTree& tree, uint32_t node, double threshold) {
 // growing at this depth and the depth is printed instead.
 constexpr size_t kMaxIndent = 24;
 
-void add_text_rows(const FlameTree& tree, uint32_t node, double threshold, double total, const ReportStyle& style,
-                   TextTable& table) {
-  SampleType type = tree.sample_type;
-  Split split = split_children(tree, node, threshold);
-  for (uint32_t child : split.shown) {
-    const auto& n = tree.nodes[child];
-    size_t depth = n.depth - 1;
-    std::string indent(std::min(depth, kMaxIndent) * 2, ' ');
-    std::string marker = depth > kMaxIndent ? fmt::format("[{}] ", depth) : "";
-    table.add_row({format_value(n.after.total.value, type, style.exact_bytes),
-                   format_percent(share(n.after.total.value, total)),
-                   n.after.self.value > 0 ? format_value(n.after.self.value, type, style.exact_bytes) : "",
-                   indent + marker + std::string(tree.name(child)) + (n.inlined ? " (inline)" : "")});
-    add_text_rows(tree, child, threshold, total, style, table);
-  }
-  if (split.pruned) {
-    size_t depth = tree.nodes[node].depth;
-    table.add_row({format_value(split.pruned_value, type, style.exact_bytes),
-                   format_percent(share(split.pruned_value, total)), "",
-                   std::string(std::min(depth, kMaxIndent) * 2, ' ') +
-                       fmt::format("... {} more below {}%", split.pruned, threshold / total * 100)});
+// Depth-first, with an explicit stack: dumps from other writers can hold stacks far deeper than
+// jemalloc's 128 frames, and recursion per level would overflow the call stack.
+struct Pending {
+  uint32_t node;
+  Split split;
+  size_t next = 0;
+};
+
+template <class OnEnter, class OnLeave>
+void walk(const FlameTree& tree, double threshold, OnEnter&& on_enter, OnLeave&& on_leave) {
+  std::vector<Pending> stack;
+  stack.push_back({FlameTree::kRoot, split_children(tree, FlameTree::kRoot, threshold)});
+  while (!stack.empty()) {
+    Pending& top = stack.back();
+    if (top.next < top.split.shown.size()) {
+      uint32_t child = top.split.shown[top.next++];
+      on_enter(child);
+      stack.push_back({child, split_children(tree, child, threshold)});
+    } else {
+      on_leave(top.node, top.split);
+      stack.pop_back();
+    }
   }
 }
 
-void write_json_node(JsonWriter& json, const FlameTree& tree, uint32_t node, double threshold) {
-  Split split = split_children(tree, node, threshold);
+void add_text_rows(const FlameTree& tree, double threshold, double total, const ReportStyle& style, TextTable& table) {
+  SampleType type = tree.sample_type;
+  auto indent = [](size_t depth) { return std::string(std::min(depth, kMaxIndent) * 2, ' '); };
+  walk(
+      tree, threshold,
+      [&](uint32_t node) {
+        const auto& n = tree.nodes[node];
+        size_t depth = n.depth - 1;
+        std::string marker = depth > kMaxIndent ? fmt::format("[{}] ", depth) : "";
+        table.add_row({format_value(n.after.total.value, type, style.exact_bytes),
+                       format_percent(share(n.after.total.value, total)),
+                       n.after.self.value > 0 ? format_value(n.after.self.value, type, style.exact_bytes) : "",
+                       indent(depth) + marker + std::string(tree.name(node)) + (n.inlined ? " (inline)" : "")});
+      },
+      [&](uint32_t node, const Split& split) {
+        if (!split.pruned) return;
+        table.add_row({format_value(split.pruned_value, type, style.exact_bytes),
+                       format_percent(share(split.pruned_value, total)), "",
+                       indent(tree.nodes[node].depth) +
+                           fmt::format("... {} more below {}%", split.pruned, threshold / total * 100)});
+      });
+}
+
+void write_json_tree(JsonWriter& json, const FlameTree& tree, double threshold) {
+  auto close = [&](const Split& split) {
+    json.end_array();
+    json.key("pruned_children").value(static_cast<uint64_t>(split.pruned));
+    json.key("pruned_value").value(round_to_int(split.pruned_value));
+  };
   json.key("children").begin_array();
-  for (uint32_t child : split.shown) {
-    const auto& n = tree.nodes[child];
-    json.begin_object();
-    json.key("name").value(tree.name(child));
-    json.key("inlined").value(n.inlined);
-    json.key("cum").value(round_to_int(n.after.total.value));
-    json.key("self").value(round_to_int(n.after.self.value));
-    write_json_node(json, tree, child, threshold);
-    json.end_object();
-  }
-  json.end_array();
-  json.key("pruned_children").value(static_cast<uint64_t>(split.pruned));
-  json.key("pruned_value").value(round_to_int(split.pruned_value));
+  walk(
+      tree, threshold,
+      [&](uint32_t node) {
+        const auto& n = tree.nodes[node];
+        json.begin_object();
+        json.key("name").value(tree.name(node));
+        json.key("inlined").value(n.inlined);
+        json.key("cum").value(round_to_int(n.after.total.value));
+        json.key("self").value(round_to_int(n.after.self.value));
+        json.key("children").begin_array();
+      },
+      [&](uint32_t node, const Split& split) {
+        close(split);
+        if (node != FlameTree::kRoot) json.end_object();
+      });
 }
 
 }  // namespace
@@ -99,14 +128,14 @@ std::string render_tree(const FlameTree& tree, const ReportContext& ctx, const R
     write_context_json(json, ctx);
     json.key("total").value(round_to_int(total));
     json.key("min_percent").value(min_percent);
-    write_json_node(json, tree, FlameTree::kRoot, threshold);
+    write_json_tree(json, tree, threshold);
     json.end_object();
     return json.take();
   }
   std::string out = render_header(ctx, total, tree.root().after.total.companion);
   out += fmt::format("Call tree from the roots; callees below {}% of the total folded into '...' lines\n\n", min_percent);
   TextTable table({"cum", "cum%", "self", ctx.frame_label}, {Align::right, Align::right, Align::right, Align::left});
-  add_text_rows(tree, FlameTree::kRoot, threshold, total, style, table);
+  add_text_rows(tree, threshold, total, style, table);
   return out + (format == Format::markdown ? table.render_markdown() : table.render(style.width));
 }
 

@@ -3,12 +3,18 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 
 #include <fmt/format.h>
 
 namespace memprof::render {
 
-int64_t round_to_int(double value) { return static_cast<int64_t>(std::llround(value)); }
+int64_t round_to_int(double value) {
+  // llround outside the int64 range is undefined; reports print the nearest representable value.
+  if (!(value < 9.2e18)) return value != value ? 0 : INT64_MAX;
+  if (!(value > -9.2e18)) return INT64_MIN;
+  return static_cast<int64_t>(std::llround(value));
+}
 
 std::string format_bytes(double bytes) {
   constexpr std::array<const char*, 6> kUnits = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};

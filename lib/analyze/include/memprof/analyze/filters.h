@@ -29,6 +29,7 @@ struct FilterOptions {
 FrameProfile apply_filters(const FrameProfile& profile, const FilterOptions& options);
 
 // One bit per frame of `profile`: does its name match `pattern` (ECMAScript syntax, search)?
+// Only the first 4096 bytes of a name are matched.
 std::vector<char> match_frames(const FrameProfile& profile, const std::string& pattern);
 
 }  // namespace memprof::analyze

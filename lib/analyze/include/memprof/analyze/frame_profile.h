@@ -27,6 +27,10 @@ struct FrameOptions {
   std::optional<std::string> thread;
 };
 
+// Names of the frames that stand in for stacks without frames, so their values stay visible.
+inline constexpr std::string_view kNoStackFrame = "[no stack]";
+inline constexpr std::string_view kAllHiddenFrame = "[all frames hidden]";
+
 struct Frame {
   StringId name;
   bool inlined = false;  // inlined into the frame below it (its caller)

@@ -32,12 +32,16 @@ struct RawCounts {
   int64_t accum_objects = 0;
   int64_t accum_bytes = 0;
 
+  // Saturating: hostile legacy dumps can hold counts whose sum does not fit in 64 bits.
   RawCounts& operator+=(const RawCounts& o) {
-    cur_objects += o.cur_objects;
-    cur_bytes += o.cur_bytes;
-    accum_objects += o.accum_objects;
-    accum_bytes += o.accum_bytes;
+    add_saturating(cur_objects, o.cur_objects);
+    add_saturating(cur_bytes, o.cur_bytes);
+    add_saturating(accum_objects, o.accum_objects);
+    add_saturating(accum_bytes, o.accum_bytes);
     return *this;
+  }
+  static void add_saturating(int64_t& into, int64_t value) {
+    if (__builtin_add_overflow(into, value, &into)) into = value > 0 ? INT64_MAX : INT64_MIN;
   }
   bool operator==(const RawCounts&) const = default;
 };

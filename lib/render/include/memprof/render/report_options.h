@@ -31,6 +31,8 @@ struct ReportStyle {
 // A value of the report's sample type: "1.5 MiB" / "1572864" for bytes, "12" for objects.
 std::string format_value(double value, SampleType type, bool exact_bytes);
 std::string unit_name(SampleType type);  // "bytes" or "objects"
+// part / whole, 0 when whole is 0 (an empty profile has no shares).
+inline double share(double part, double whole) { return whole != 0 ? part / whole : 0; }
 
 // The keys every JSON report opens with: "inputs", "sample_type", "unit", "sample_period".
 void write_context_json(JsonWriter& json, const ReportContext& context);
