@@ -212,3 +212,18 @@ TEST_CASE("identical stacks are stored once") {
   CHECK(p.samples.size() == 2);
   CHECK(p.stacks.size() == 1);
 }
+
+TEST_CASE("addresses: 1 to 16 digits, any case, with or without 0x, near the end of the buffer") {
+  std::string text = "heap_v2/1\n  t*: 1: 8 [0: 0]\n@ 0x0 0xABCDEF 0xffffffffffffffff 0x00000000004006a1 7f0bfe6a2630 "
+                     "0x123456789aBcDeF0 0x1\n  t*: 1: 8 [0: 0]\n@ 0x12345678 0x9\n  t*: 1: 8 [0: 0]";
+  Profile p = parse(text + "\n");
+  std::vector<uint64_t> expected = {0x0, 0xabcdef, 0xffffffffffffffff, 0x4006a1, 0x7f0bfe6a2630, 0x123456789abcdef0, 0x1};
+  auto frames = p.stacks.frames(p.samples[0].stack);
+  REQUIRE(frames.size() == expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) CHECK(p.locations[frames[i].value()].address == expected[i]);
+  // The same addresses parsed digit by digit (fewer than 16 bytes left in the buffer).
+  Profile tail = parse("heap_v2/1\n  t*: 1: 8 [0: 0]\n@ 0x12345678 0x9\n  t*: 1: 8 [0: 0]\n");
+  auto tail_frames = tail.stacks.frames(tail.samples[0].stack);
+  CHECK(tail.locations[tail_frames[0].value()].address == 0x12345678);
+  CHECK(tail.locations[tail_frames[1].value()].address == 0x9);
+}

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstring>
 #include <charconv>
 #include <vector>
 
@@ -41,10 +43,52 @@ constexpr std::array<int8_t, 256> kHexValue = [] {
   return table;
 }();
 
+// The number of leading bytes of `chunk` (little-endian: byte 0 first) that are hex digits.
+int hex_prefix_length(uint64_t chunk) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  // Byte-wise "x in [lo, hi]" for bytes below 0x80 (bytes with the high bit are never digits).
+  auto in_range = [&](uint64_t x, unsigned lo, unsigned hi) {
+    return (x + kOnes * (0x80 - lo)) & ~(x + kOnes * (0x7f - hi)) & ~x & kHigh;
+  };
+  uint64_t lower = chunk | (kOnes * 0x20);  // 'A'-'F' -> 'a'-'f'; digits are unchanged
+  uint64_t hex = in_range(chunk, '0', '9') | in_range(lower, 'a', 'f');
+  uint64_t not_hex = ~hex & kHigh;
+  return not_hex ? std::countr_zero(not_hex) / 8 : 8;
+}
+
+// The value of the first `length` (1 to 8) hex digits of `chunk`, already known to be digits.
+uint64_t hex_value(uint64_t chunk, int length) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  uint64_t nibbles = (chunk & (kOnes * 0x0f)) + ((chunk >> 6) & kOnes) * 9;  // '0'->0, 'a'/'A'->10
+  uint64_t x = __builtin_bswap64(nibbles);  // first digit in the top byte
+  x = ((x >> 4) & 0x00f000f000f000f0ULL) | (x & 0x000f000f000f000fULL);
+  x = ((x >> 8) & 0x0000ff000000ff00ULL) | (x & 0x000000ff000000ffULL);
+  x = ((x >> 16) & 0x00000000ffff0000ULL) | (x & 0x000000000000ffffULL);
+  return x >> (4 * (8 - length));
+}
+
 // The common case of an address token: 1 to 16 hex digits followed by a space or the end of the
 // line. Returns nullptr for anything else, which the caller hands to std::from_chars to get the
-// exact error. libstdc++'s from_chars for base 16 cost a third of the parse time on real dumps.
-const char* parse_hex_fast(const char* p, const char* end, uint64_t& out) {
+// exact error. Eight bytes are classified and converted at a time (SWAR) when 16 bytes can be
+// read before `buffer_end`: digit-by-digit parsing was 40% of the parser's instructions.
+const char* parse_hex_fast(const char* p, const char* end, const char* buffer_end, uint64_t& out) {
+  if (buffer_end - p >= 16) {
+    uint64_t first, second;
+    std::memcpy(&first, p, 8);
+    std::memcpy(&second, p + 8, 8);
+    int count = hex_prefix_length(first);
+    uint64_t value = count ? hex_value(first, count) : 0;
+    if (count == 8) {
+      int more = hex_prefix_length(second);
+      if (more) value = (value << (4 * more)) | hex_value(second, more);
+      count += more;
+      if (more == 8) return nullptr;  // 17 or more digits: let from_chars decide
+    }
+    const char* stop = p + count;
+    if (count == 0 || stop > end || (stop < end && !is_space(*stop))) return nullptr;
+    out = value;
+    return stop;
+  }
   uint64_t value = 0;
   const char* start = p;
   while (p < end) {
@@ -76,7 +120,8 @@ class DumpParser {
  public:
   DumpParser(std::string_view text, const std::string& path, Diagnostics& diag,
              const std::function<void(size_t)>& consumed)
-      : cursor_(text, path), diag_(diag), text_size_(text.size()), consumed_(consumed) {
+      : cursor_(text, path), diag_(diag), text_size_(text.size()), text_end_(text.data() + text.size()),
+        consumed_(consumed) {
     profile_.path = path;
   }
 
@@ -136,7 +181,7 @@ class DumpParser {
       const char* digits = p;
       if (end - p >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) digits += 2;
       uint64_t address = 0;
-      const char* next = parse_hex_fast(digits, end, address);
+      const char* next = parse_hex_fast(digits, end, text_end_, address);
       if (!next) {
         // Rare: let the standard parser classify the error (overflow vs. junk).
         auto [stop, ec] = std::from_chars(digits, end, address, 16);
@@ -394,6 +439,7 @@ class DumpParser {
   TextCursor cursor_;
   Diagnostics& diag_;
   size_t text_size_;
+  const char* text_end_;
   const std::function<void(size_t)>& consumed_;
   size_t next_release_ = kReleaseEvery;
   static constexpr size_t kReleaseEvery = 4 << 20;
