@@ -35,6 +35,7 @@ struct Module {
   std::string dwp_path;
   std::vector<uint64_t> lookup_addresses;  // sorted, unique (DWARF work list)
   std::vector<std::vector<InlineFrame>> chains;  // parallel to lookup_addresses
+  std::vector<std::shared_ptr<const void>> chain_strings;  // what the chains' views point into
 };
 
 std::string basename_of(std::string_view path) { return std::string(path.substr(path.rfind('/') + 1)); }
@@ -108,26 +109,52 @@ uint64_t lookup_address(const Profile& p, const Mapping& mapping, const ElfFile&
   return is_leaf[loc] || *vaddr == 0 ? *vaddr : *vaddr - 1;
 }
 
-// Runs DWARF lookups for all modules on `threads` threads. Big modules are split into two
-// address-contiguous halves so both threads work on the same binary, each touching about half
-// of its compilation units.
+// Runs DWARF lookups for all modules on `threads` threads. A big module is split across the
+// threads by compilation unit, never by address range: LLVM parses a unit's DIEs and line table
+// on the first lookup in it, per DWARFContext, so two threads touching the same unit would each
+// pay that (the dominant cost). Units go to threads by address count, largest first.
 void run_dwarf(std::vector<Module>& modules, unsigned threads, Diagnostics& diag) {
   struct Task {
     Module* module;
-    size_t begin, end;
+    std::vector<uint32_t> indices;  // into lookup_addresses; empty means all of them
+    std::unique_ptr<DwarfLookup> opened;  // the context used to split the module, reused
+    std::shared_ptr<const void> strings;  // of the lookup that ran the task
+    size_t size() const { return indices.empty() ? module->lookup_addresses.size() : indices.size(); }
   };
   std::vector<Task> tasks;
   for (Module& m : modules) {
     if (!m.dwarf_file || m.lookup_addresses.empty()) continue;
     m.chains.resize(m.lookup_addresses.size());
     size_t n = m.lookup_addresses.size();
-    if (threads > 1 && n >= 512) {
-      tasks.push_back({&m, 0, n / 2});
-      tasks.push_back({&m, n / 2, n});
-    } else {
-      tasks.push_back({&m, 0, n});
+    if (threads < 2 || n < 512) {
+      tasks.push_back({&m, {}, nullptr});
+      continue;
     }
+    std::string error;
+    auto dwarf = DwarfLookup::open(m.dwarf_file->file->bytes().data(), m.dwarf_file->file->bytes().size(),
+                                   m.dwarf_file->path(), m.dwp_path, error);
+    if (!dwarf) {  // the worker reopens it and reports the error
+      tasks.push_back({&m, {}, nullptr});
+      continue;
+    }
+    std::unordered_map<uint64_t, std::vector<uint32_t>> by_unit;
+    for (size_t i = 0; i < n; ++i) by_unit[dwarf->unit_of(m.lookup_addresses[i])].push_back(static_cast<uint32_t>(i));
+    std::vector<std::vector<uint32_t>*> units;
+    for (auto& [unit, indices] : by_unit) units.push_back(&indices);
+    std::ranges::sort(units, [](auto* a, auto* b) { return a->size() != b->size() ? a->size() > b->size() : a->front() < b->front(); });
+    std::vector<std::vector<uint32_t>> parts(std::min<size_t>(threads, units.size()));
+    for (auto* unit : units) {
+      auto lightest = std::ranges::min_element(parts, {}, &std::vector<uint32_t>::size);
+      lightest->insert(lightest->end(), unit->begin(), unit->end());
+    }
+    for (std::vector<uint32_t>& part : parts) {
+      std::ranges::sort(part);  // address order: line-table and DIE lookups stay local
+      tasks.push_back({&m, std::move(part), nullptr});
+    }
+    tasks[tasks.size() - parts.size()].opened = std::move(dwarf);
   }
+  // Biggest first, so a long task does not start last.
+  std::ranges::stable_sort(tasks, [](const Task& a, const Task& b) { return a.size() > b.size(); });
   if (tasks.empty()) return;
   std::atomic<size_t> next{0};
   std::vector<std::string> errors(modules.size());
@@ -136,7 +163,10 @@ void run_dwarf(std::vector<Module>& modules, unsigned threads, Diagnostics& diag
     std::unique_ptr<DwarfLookup> dwarf;
     for (size_t t; (t = next.fetch_add(1)) < tasks.size();) {
       Task& task = tasks[t];
-      if (task.module != current) {
+      if (task.opened) {
+        current = task.module;
+        dwarf = std::move(task.opened);
+      } else if (task.module != current) {
         current = task.module;
         std::string error;
         dwarf = DwarfLookup::open(current->dwarf_file->file->bytes().data(), current->dwarf_file->file->bytes().size(),
@@ -145,7 +175,11 @@ void run_dwarf(std::vector<Module>& modules, unsigned threads, Diagnostics& diag
         if (!dwarf) errors[current - modules.data()] = error;
       }
       if (!dwarf) continue;
-      for (size_t i = task.begin; i < task.end; ++i) current->chains[i] = dwarf->lookup(current->lookup_addresses[i]);
+      task.strings = dwarf->strings();
+      if (task.indices.empty())
+        for (size_t i = 0; i < current->lookup_addresses.size(); ++i)
+          current->chains[i] = dwarf->lookup(current->lookup_addresses[i]);
+      for (uint32_t i : task.indices) current->chains[i] = dwarf->lookup(current->lookup_addresses[i]);
       std::string error = dwarf->first_error();
       if (!error.empty() && errors[current - modules.data()].empty()) errors[current - modules.data()] = error;
     }
@@ -155,6 +189,8 @@ void run_dwarf(std::vector<Module>& modules, unsigned threads, Diagnostics& diag
   for (unsigned i = 1; i < n_threads; ++i) pool.emplace_back(worker);
   worker();
   for (std::thread& t : pool) t.join();
+  for (Task& task : tasks)
+    if (task.strings) task.module->chain_strings.push_back(std::move(task.strings));
   for (size_t i = 0; i < modules.size(); ++i)
     if (!errors[i].empty()) {
       std::string problem = "DWARF of " + modules[i].dwarf_file->path() + ": " + errors[i];
@@ -162,6 +198,24 @@ void run_dwarf(std::vector<Module>& modules, unsigned threads, Diagnostics& diag
       diag.warn(problem);
     }
 }
+
+// Identity of a view (pointer, length): equal identities are equal strings, and hashing them
+// does not read the (often kilobyte-long template) names. The symbol tables and DWARF lookups
+// hand out one pointer per distinct string, so identity catches nearly all repeats cheaply.
+struct ViewIdentity {
+  const char* data;
+  size_t size;
+  explicit ViewIdentity(std::string_view v) : data(v.data()), size(v.size()) {}
+  bool operator==(const ViewIdentity&) const = default;
+};
+struct ViewIdentityHash {
+  size_t operator()(const ViewIdentity& v) const noexcept { return std::hash<const void*>{}(v.data) * 31u + v.size; }
+};
+struct ViewIdentityPairHash {
+  size_t operator()(const std::pair<ViewIdentity, ViewIdentity>& k) const noexcept {
+    return ViewIdentityHash{}(k.first) * 1000003u ^ ViewIdentityHash{}(k.second);
+  }
+};
 
 struct ViewPairHash {
   size_t operator()(const std::pair<std::string_view, std::string_view>& k) const noexcept {
@@ -198,6 +252,13 @@ class FunctionInterner {
   FunctionInterner(Profile& p, const std::unordered_map<std::string_view, DemangledName>& demangled)
       : p_(p), demangled_(demangled) {}
   FunctionId intern(std::string_view system_name, std::string_view file) {
+    auto [pit, pinserted] = by_identity_.try_emplace({ViewIdentity(system_name), ViewIdentity(file)});
+    if (!pinserted) return pit->second;
+    return pit->second = intern_by_content(system_name, file);
+  }
+
+ private:
+  FunctionId intern_by_content(std::string_view system_name, std::string_view file) {
     auto [it, inserted] = ids_.try_emplace({system_name, file});
     if (!inserted) return it->second;
     const DemangledName& dm = demangled_.at(system_name);
@@ -215,9 +276,9 @@ class FunctionInterner {
     return fit->second;
   }
 
- private:
   Profile& p_;
   const std::unordered_map<std::string_view, DemangledName>& demangled_;
+  std::unordered_map<std::pair<ViewIdentity, ViewIdentity>, FunctionId, ViewIdentityPairHash> by_identity_;
   // Keys view strings that outlive the interner (chains, symbol tables, demangled_).
   std::unordered_map<std::pair<std::string_view, std::string_view>, FunctionId, ViewPairHash> ids_;
   std::unordered_map<std::pair<std::string_view, std::string_view>, FunctionId, ViewPairHash> by_name_;
@@ -324,6 +385,7 @@ SymbolizeReport symbolize_profile(Profile& p, const SymbolizeOptions& options, D
   std::vector<std::vector<RawFrame>> raw(p.locations.size());
   std::deque<std::string> fallback_names;  // stable storage for the views
   std::unordered_set<std::string_view> names;  // hashed, not sorted: names share long prefixes
+  std::unordered_set<ViewIdentity, ViewIdentityHash> seen;  // identities already in `names`
   for (Module& m : modules) {
     if (!m.binary) continue;
     for (uint32_t loc : m.locations) {
@@ -351,7 +413,8 @@ SymbolizeReport symbolize_profile(Profile& p, const SymbolizeOptions& options, D
       } else if (symbol) {
         frames.push_back({symbol->name, {}, 0, 0});
       }
-      for (const RawFrame& f : frames) names.insert(f.name);
+      for (const RawFrame& f : frames)
+        if (seen.insert(ViewIdentity(f.name)).second) names.insert(f.name);
       if (!frames.empty()) ++m.report.resolved;
     }
   }
