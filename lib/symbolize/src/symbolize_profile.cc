@@ -8,7 +8,6 @@
 #include <optional>
 #include <thread>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "allocator_frames.h"
 #include "demangle.h"
@@ -35,6 +34,7 @@ struct Module {
   std::string dwp_path;
   std::vector<uint64_t> lookup_addresses;  // sorted, unique (DWARF work list)
   std::vector<std::vector<InlineFrame>> chains;  // parallel to lookup_addresses
+  std::vector<std::shared_ptr<const void>> chain_strings;  // what the chains' views point into
 };
 
 std::string basename_of(std::string_view path) { return std::string(path.substr(path.rfind('/') + 1)); }
@@ -108,26 +108,52 @@ uint64_t lookup_address(const Profile& p, const Mapping& mapping, const ElfFile&
   return is_leaf[loc] || *vaddr == 0 ? *vaddr : *vaddr - 1;
 }
 
-// Runs DWARF lookups for all modules on `threads` threads. Big modules are split into two
-// address-contiguous halves so both threads work on the same binary, each touching about half
-// of its compilation units.
+// Runs DWARF lookups for all modules on `threads` threads. A big module is split across the
+// threads by compilation unit, never by address range: LLVM parses a unit's DIEs and line table
+// on the first lookup in it, per DWARFContext, so two threads touching the same unit would each
+// pay that (the dominant cost). Units go to threads by address count, largest first.
 void run_dwarf(std::vector<Module>& modules, unsigned threads, Diagnostics& diag) {
   struct Task {
     Module* module;
-    size_t begin, end;
+    std::vector<uint32_t> indices;  // into lookup_addresses; empty means all of them
+    std::unique_ptr<DwarfLookup> opened;  // the context used to split the module, reused
+    std::shared_ptr<const void> strings;  // of the lookup that ran the task
+    size_t size() const { return indices.empty() ? module->lookup_addresses.size() : indices.size(); }
   };
   std::vector<Task> tasks;
   for (Module& m : modules) {
     if (!m.dwarf_file || m.lookup_addresses.empty()) continue;
     m.chains.resize(m.lookup_addresses.size());
     size_t n = m.lookup_addresses.size();
-    if (threads > 1 && n >= 512) {
-      tasks.push_back({&m, 0, n / 2});
-      tasks.push_back({&m, n / 2, n});
-    } else {
-      tasks.push_back({&m, 0, n});
+    if (threads < 2 || n < 512) {
+      tasks.push_back({&m, {}, nullptr});
+      continue;
     }
+    std::string error;
+    auto dwarf = DwarfLookup::open(m.dwarf_file->file->bytes().data(), m.dwarf_file->file->bytes().size(),
+                                   m.dwarf_file->path(), m.dwp_path, error);
+    if (!dwarf) {  // the worker reopens it and reports the error
+      tasks.push_back({&m, {}, nullptr});
+      continue;
+    }
+    std::unordered_map<uint64_t, std::vector<uint32_t>> by_unit;
+    for (size_t i = 0; i < n; ++i) by_unit[dwarf->unit_of(m.lookup_addresses[i])].push_back(static_cast<uint32_t>(i));
+    std::vector<std::vector<uint32_t>*> units;
+    for (auto& [unit, indices] : by_unit) units.push_back(&indices);
+    std::ranges::sort(units, [](auto* a, auto* b) { return a->size() != b->size() ? a->size() > b->size() : a->front() < b->front(); });
+    std::vector<std::vector<uint32_t>> parts(std::min<size_t>(threads, units.size()));
+    for (auto* unit : units) {
+      auto lightest = std::ranges::min_element(parts, {}, &std::vector<uint32_t>::size);
+      lightest->insert(lightest->end(), unit->begin(), unit->end());
+    }
+    for (std::vector<uint32_t>& part : parts) {
+      std::ranges::sort(part);  // address order: line-table and DIE lookups stay local
+      tasks.push_back({&m, std::move(part), nullptr});
+    }
+    tasks[tasks.size() - parts.size()].opened = std::move(dwarf);
   }
+  // Biggest first, so a long task does not start last.
+  std::ranges::stable_sort(tasks, [](const Task& a, const Task& b) { return a.size() > b.size(); });
   if (tasks.empty()) return;
   std::atomic<size_t> next{0};
   std::vector<std::string> errors(modules.size());
@@ -136,7 +162,10 @@ void run_dwarf(std::vector<Module>& modules, unsigned threads, Diagnostics& diag
     std::unique_ptr<DwarfLookup> dwarf;
     for (size_t t; (t = next.fetch_add(1)) < tasks.size();) {
       Task& task = tasks[t];
-      if (task.module != current) {
+      if (task.opened) {
+        current = task.module;
+        dwarf = std::move(task.opened);
+      } else if (task.module != current) {
         current = task.module;
         std::string error;
         dwarf = DwarfLookup::open(current->dwarf_file->file->bytes().data(), current->dwarf_file->file->bytes().size(),
@@ -145,7 +174,11 @@ void run_dwarf(std::vector<Module>& modules, unsigned threads, Diagnostics& diag
         if (!dwarf) errors[current - modules.data()] = error;
       }
       if (!dwarf) continue;
-      for (size_t i = task.begin; i < task.end; ++i) current->chains[i] = dwarf->lookup(current->lookup_addresses[i]);
+      task.strings = dwarf->strings();
+      if (task.indices.empty())
+        for (size_t i = 0; i < current->lookup_addresses.size(); ++i)
+          current->chains[i] = dwarf->lookup(current->lookup_addresses[i]);
+      for (uint32_t i : task.indices) current->chains[i] = dwarf->lookup(current->lookup_addresses[i]);
       std::string error = dwarf->first_error();
       if (!error.empty() && errors[current - modules.data()].empty()) errors[current - modules.data()] = error;
     }
@@ -155,6 +188,8 @@ void run_dwarf(std::vector<Module>& modules, unsigned threads, Diagnostics& diag
   for (unsigned i = 1; i < n_threads; ++i) pool.emplace_back(worker);
   worker();
   for (std::thread& t : pool) t.join();
+  for (Task& task : tasks)
+    if (task.strings) task.module->chain_strings.push_back(std::move(task.strings));
   for (size_t i = 0; i < modules.size(); ++i)
     if (!errors[i].empty()) {
       std::string problem = "DWARF of " + modules[i].dwarf_file->path() + ": " + errors[i];
@@ -163,17 +198,100 @@ void run_dwarf(std::vector<Module>& modules, unsigned threads, Diagnostics& diag
     }
 }
 
+// Identity of a view (pointer, length): equal identities are equal strings, and hashing them
+// does not read the (often kilobyte-long template) names. The symbol tables and DWARF lookups
+// hand out one pointer per distinct string, so identity catches nearly all repeats cheaply.
+struct ViewIdentity {
+  const char* data = nullptr;
+  size_t size = 0;
+  ViewIdentity() = default;
+  explicit ViewIdentity(std::string_view v) : data(v.data()), size(v.size()) {}
+  bool operator==(const ViewIdentity&) const = default;
+};
+struct ViewIdentityHash {
+  size_t operator()(const ViewIdentity& v) const noexcept { return std::hash<const void*>{}(v.data) * 31u + v.size; }
+};
+
+// Key -> dense id, open addressing with linear probing and the keys stored inline. It runs once
+// per frame (hundreds of thousands of times on big profiles): a probe here usually costs one
+// cache miss, where a node-based std::unordered_map costs a bucket miss plus node misses.
+template <class Key, class Hash>
+class FlatIdMap {
+ public:
+  // The id stored for `key`; if absent, stores and returns make() (which must not be UINT32_MAX
+  // and must not touch this map).
+  template <class Make>
+  uint32_t find_or_insert(const Key& key, Make&& make) {
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    size_t mask = slots_.size() - 1;
+    for (size_t i = mix(Hash{}(key)) & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.id == kEmpty) {
+        slot.key = key;
+        slot.id = make();
+        ++size_;
+        return slot.id;
+      }
+      if (slot.key == key) return slot.id;
+    }
+  }
+
+ private:
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  struct Slot {
+    Key key{};
+    uint32_t id = kEmpty;
+  };
+  // Pointers and packed ids have poor low bits; the table indexes by low bits (power-of-two size).
+  static size_t mix(uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return static_cast<size_t>(h);
+  }
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(std::max<size_t>(64, old.size() * 2), Slot{});
+    size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.id == kEmpty) continue;
+      size_t i = mix(Hash{}(s.key)) & mask;
+      while (slots_[i].id != kEmpty) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+  std::vector<Slot> slots_;
+  size_t size_ = 0;
+};
+
 struct ViewPairHash {
   size_t operator()(const std::pair<std::string_view, std::string_view>& k) const noexcept {
     return std::hash<std::string_view>{}(k.first) * 1000003u ^ std::hash<std::string_view>{}(k.second);
   }
 };
 
+// Numbers distinct strings densely, so later passes index vectors instead of hashing the
+// strings per frame. Content is hashed once per distinct identity, not once per use.
+class ViewNumbering {
+ public:
+  uint32_t id(std::string_view v) {
+    return by_identity_.find_or_insert(ViewIdentity(v), [&] {
+      auto [it, inserted] = by_content_.try_emplace(v, static_cast<uint32_t>(views_.size()));
+      if (inserted) views_.push_back(v);
+      return it->second;
+    });
+  }
+  const std::vector<std::string_view>& views() const { return views_; }
+
+ private:
+  std::vector<std::string_view> views_;
+  FlatIdMap<ViewIdentity, ViewIdentityHash> by_identity_;
+  std::unordered_map<std::string_view, uint32_t> by_content_;
+};
+
 // Demangles each distinct name once, on up to `threads` threads (demangling tens of thousands
-// of template names is a large share of the work on big binaries).
-std::unordered_map<std::string_view, DemangledName> demangle_all(
-    const std::unordered_set<std::string_view>& unique, unsigned threads) {
-  std::vector<std::string_view> names(unique.begin(), unique.end());
+// of template names is a large share of the work on big binaries). Parallel to `names`.
+std::vector<DemangledName> demangle_all(const std::vector<std::string_view>& names, unsigned threads) {
   std::vector<DemangledName> results(names.size());
   std::atomic<size_t> next{0};
   auto worker = [&] {
@@ -185,46 +303,49 @@ std::unordered_map<std::string_view, DemangledName> demangle_all(
   for (unsigned i = 1; i < threads && names.size() > 1024; ++i) pool.emplace_back(worker);
   worker();
   for (std::thread& t : pool) t.join();
-  std::unordered_map<std::string_view, DemangledName> out;
-  out.reserve(names.size());
-  for (size_t i = 0; i < names.size(); ++i) out.emplace(names[i], std::move(results[i]));
-  return out;
+  return results;
 }
 
 // Interns functions by (demangled name, file): clones ("f.isra.0") and the DWARF name ("f") of
-// one function share a Function.
+// one function share a Function. Names and files come as ViewNumbering ids.
 class FunctionInterner {
  public:
-  FunctionInterner(Profile& p, const std::unordered_map<std::string_view, DemangledName>& demangled)
-      : p_(p), demangled_(demangled) {}
-  FunctionId intern(std::string_view system_name, std::string_view file) {
-    auto [it, inserted] = ids_.try_emplace({system_name, file});
-    if (!inserted) return it->second;
-    const DemangledName& dm = demangled_.at(system_name);
-    auto [fit, finserted] = by_name_.try_emplace({dm.name, file});
-    if (finserted) {
-      Function f;
-      f.name = p_.strings.intern(dm.name);
-      f.short_name = p_.strings.intern(dm.short_name);
-      f.system_name = p_.strings.intern(system_name);
-      f.file = p_.strings.intern(file);
-      fit->second = FunctionId{static_cast<uint32_t>(p_.functions.size())};
-      p_.functions.push_back(f);
-    }
-    it->second = fit->second;
-    return fit->second;
+  FunctionInterner(Profile& p, const std::vector<std::string_view>& names, const std::vector<DemangledName>& demangled,
+                   const std::vector<std::string_view>& files)
+      : p_(p), names_(names), demangled_(demangled), files_(files), file_ids_(files.size()) {}
+  FunctionId intern(uint32_t name, uint32_t file) {
+    return FunctionId{ids_.find_or_insert(uint64_t{name} << 32 | file, [&] { return by_content(name, file).value(); })};
   }
 
  private:
+  FunctionId by_content(uint32_t name, uint32_t file) {
+    const DemangledName& dm = demangled_[name];
+    auto [fit, finserted] = by_name_.try_emplace({dm.name, files_[file]});
+    if (finserted) {
+      if (!file_ids_[file].valid()) file_ids_[file] = p_.strings.intern(files_[file]);
+      Function f;
+      f.name = p_.strings.intern(dm.name);
+      f.short_name = p_.strings.intern(dm.short_name);
+      f.system_name = p_.strings.intern(names_[name]);
+      f.file = file_ids_[file];
+      fit->second = FunctionId{static_cast<uint32_t>(p_.functions.size())};
+      p_.functions.push_back(f);
+    }
+    return fit->second;
+  }
+
   Profile& p_;
-  const std::unordered_map<std::string_view, DemangledName>& demangled_;
+  const std::vector<std::string_view>& names_;
+  const std::vector<DemangledName>& demangled_;
+  const std::vector<std::string_view>& files_;
+  std::vector<StringId> file_ids_;  // interned lazily
+  FlatIdMap<uint64_t, std::hash<uint64_t>> ids_;  // (name id << 32 | file id) -> FunctionId
   // Keys view strings that outlive the interner (chains, symbol tables, demangled_).
-  std::unordered_map<std::pair<std::string_view, std::string_view>, FunctionId, ViewPairHash> ids_;
   std::unordered_map<std::pair<std::string_view, std::string_view>, FunctionId, ViewPairHash> by_name_;
 };
 
 struct RawFrame {
-  std::string_view name, file;
+  uint32_t name, file;  // ViewNumbering ids
   uint32_t line = 0, column = 0;
 };
 
@@ -323,7 +444,7 @@ SymbolizeReport symbolize_profile(Profile& p, const SymbolizeOptions& options, D
   // Pass 1: each location's frames as views into chains and symbol tables.
   std::vector<std::vector<RawFrame>> raw(p.locations.size());
   std::deque<std::string> fallback_names;  // stable storage for the views
-  std::unordered_set<std::string_view> names;  // hashed, not sorted: names share long prefixes
+  ViewNumbering names, files;  // hashed, not sorted: names share long prefixes
   for (Module& m : modules) {
     if (!m.binary) continue;
     for (uint32_t loc : m.locations) {
@@ -346,18 +467,17 @@ SymbolizeReport symbolize_profile(Profile& p, const SymbolizeOptions& options, D
           std::string_view name = f.function;
           if (name.empty())
             name = i + 1 == chain->size() ? symbol->name : fallback_names.emplace_back(p.unsymbolized_name(location));
-          frames.push_back({name, f.file, f.line, f.column});
+          frames.push_back({names.id(name), files.id(f.file), f.line, f.column});
         }
       } else if (symbol) {
-        frames.push_back({symbol->name, {}, 0, 0});
+        frames.push_back({names.id(symbol->name), files.id({}), 0, 0});
       }
-      for (const RawFrame& f : frames) names.insert(f.name);
       if (!frames.empty()) ++m.report.resolved;
     }
   }
   // Pass 2: demangle the distinct names in parallel, then intern.
-  auto demangled = demangle_all(names, threads);
-  FunctionInterner functions(p, demangled);
+  std::vector<DemangledName> demangled = demangle_all(names.views(), threads);
+  FunctionInterner functions(p, names.views(), demangled, files.views());
   for (size_t i = 0; i < raw.size(); ++i)
     for (const RawFrame& f : raw[i])
       p.locations[i].lines.push_back({functions.intern(f.name, f.file), f.line, f.column});
