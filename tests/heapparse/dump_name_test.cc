@@ -52,12 +52,3 @@ TEST_CASE("other names") {
   REQUIRE(plain);
   CHECK_FALSE(plain->pid);
 }
-
-TEST_CASE("series order: pid, then seq") {
-  auto a = *parse_dump_name("jeprof.10.2.i2.heap");
-  auto b = *parse_dump_name("jeprof.10.10.i10.heap");
-  auto c = *parse_dump_name("jeprof.11.0.i0.heap");
-  CHECK(heapparse::dump_name_before(a, b));
-  CHECK(heapparse::dump_name_before(b, c));
-  CHECK_FALSE(heapparse::dump_name_before(b, a));
-}

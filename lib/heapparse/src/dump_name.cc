@@ -80,10 +80,4 @@ std::optional<DumpName> parse_dump_name(std::string_view path) {
   return name;
 }
 
-bool dump_name_before(const DumpName& a, const DumpName& b) {
-  if (!a.pid || !b.pid || !a.seq || !b.seq) return false;
-  if (*a.pid != *b.pid) return *a.pid < *b.pid;
-  return *a.seq < *b.seq;
-}
-
 }  // namespace memprof::heapparse

@@ -18,10 +18,4 @@ StringId StringTable::intern(std::string_view text) {
   return StringId{id};
 }
 
-StringId StringTable::find(std::string_view text) const {
-  uint64_t hash = std::hash<std::string_view>{}(text);
-  uint32_t id = index_.find(hash, [&](uint32_t candidate) { return views_[candidate] == text; });
-  return id == IdIndex::kNotFound ? StringId{} : StringId{id};
-}
-
 }  // namespace memprof

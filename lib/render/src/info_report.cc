@@ -89,7 +89,10 @@ std::string render_info_text(const std::vector<InfoEntry>& entries) {
   for (size_t i = 0; i < entries.size(); ++i) {
     if (i) out += '\n';
     append_entry_text(out, entries[i]);
-    if (entries[i].symbols) out += "\n" + render_symbols_text(entries[i].path, *entries[i].symbols);
+    if (entries[i].symbols) {
+      out += '\n';
+      out += render_symbols_text(entries[i].path, *entries[i].symbols);
+    }
   }
   return out;
 }

@@ -14,7 +14,4 @@ namespace memprof::heapparse {
 
 std::optional<DumpName> parse_dump_name(std::string_view path);
 
-// Orders dumps in time: by pid, then seq; false when either lacks them.
-bool dump_name_before(const DumpName& a, const DumpName& b);
-
 }  // namespace memprof::heapparse

@@ -44,18 +44,6 @@ class IdIndex {
     }
   }
 
-  template <class Equals>
-  uint32_t find(uint64_t hash, Equals&& equals) const {
-    if (slots_.empty()) return kNotFound;
-    uint32_t short_hash = fold(hash);
-    size_t mask = slots_.size() - 1;
-    for (size_t i = short_hash & mask;; i = (i + 1) & mask) {
-      const Slot& slot = slots_[i];
-      if (slot.id == kNotFound) return kNotFound;
-      if (slot.hash == short_hash && equals(slot.id)) return slot.id;
-    }
-  }
-
   size_t size() const { return size_; }
 
  private:

@@ -43,7 +43,6 @@ class BasicStackTable {
     frames_.reserve(frames);
   }
   size_t size() const { return offsets_.size() - 1; }
-  size_t total_frames() const { return frames_.size(); }
 
  private:
   std::vector<FrameT> frames_;

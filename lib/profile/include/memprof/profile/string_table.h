@@ -24,8 +24,6 @@ class StringTable {
   StringTable& operator=(StringTable&&) = default;
 
   StringId intern(std::string_view text);
-  // The id of `text` if it was interned before, else an invalid id.
-  StringId find(std::string_view text) const;
   std::string_view view(StringId id) const { return views_[id.value()]; }
   size_t size() const { return views_.size(); }
 

@@ -9,7 +9,6 @@
 
 #include <array>
 #include <cstdint>
-#include <optional>
 #include <string_view>
 
 namespace memprof {
@@ -20,7 +19,6 @@ inline constexpr std::array<SampleType, 4> kAllSampleTypes = {
     SampleType::alloc_space};
 
 std::string_view sample_type_name(SampleType type);
-std::optional<SampleType> parse_sample_type(std::string_view name);
 inline bool is_bytes(SampleType type) {
   return type == SampleType::inuse_space || type == SampleType::alloc_space;
 }
