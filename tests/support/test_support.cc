@@ -16,17 +16,6 @@ extern char** environ;
 
 namespace memprof::test {
 
-namespace {
-
-std::string slurp_fd(int fd) {
-  std::string out;
-  char buf[65536];
-  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
-  return out;
-}
-
-}  // namespace
-
 CommandResult run_command(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                           const std::string& stdin_text) {
   TempDir io;
