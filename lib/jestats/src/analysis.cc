@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "memprof/profile/byte_size.h"
+
 namespace memprof::jestats {
 
 namespace {
@@ -14,13 +16,6 @@ constexpr const char* kTuningOpts[] = {
     "decay_time",     "lg_dirty_mult", "tcache",            "tcache_max",     "lg_tcache_max",
     "lg_extent_max_active_fit", "retain", "thp", "metadata_thp", "oversize_threshold", "hpa",
     "lg_chunk"};
-
-std::string mib(double bytes) {
-  if (bytes >= 1024.0 * 1024 * 1024) return fmt::format("{:.1f} GiB", bytes / (1024.0 * 1024 * 1024));
-  if (bytes >= 1024.0 * 1024) return fmt::format("{:.1f} MiB", bytes / (1024.0 * 1024));
-  if (bytes >= 1024.0) return fmt::format("{:.1f} KiB", bytes / 1024.0);
-  return fmt::format("{} B", static_cast<uint64_t>(bytes));
-}
 
 double ratio(uint64_t a, uint64_t b) { return b ? static_cast<double>(a) / static_cast<double>(b) : 0.0; }
 
@@ -33,11 +28,11 @@ void add_findings(const StatsSnapshot& snap, StatsAnalysis& a) {
   if (a.fragmentation > kFragThreshold && frag_bytes >= kMinFragBytes) {
     std::string top;
     for (size_t i = 0; i < a.bins.size() && i < 3 && a.bins[i].wasted() > 0; ++i)
-      top += fmt::format("{}{} B ({} free)", i ? ", " : "", a.bins[i].size, mib(static_cast<double>(a.bins[i].wasted())));
+      top += fmt::format("{}{} B ({} free)", i ? ", " : "", a.bins[i].size, format_bytes(static_cast<double>(a.bins[i].wasted())));
     a.findings.push_back(
         {"fragmentation", a.fragmentation,
-         fmt::format("{:.1f}% of active is not allocated ({})", a.fragmentation * 100, mib(static_cast<double>(frag_bytes))),
-         fmt::format("> {:.0f}% and >= {}", kFragThreshold * 100, mib(kMinFragBytes)),
+         fmt::format("{:.1f}% of active is not allocated ({})", a.fragmentation * 100, format_bytes(static_cast<double>(frag_bytes))),
+         fmt::format("> {:.0f}% and >= {}", kFragThreshold * 100, format_bytes(kMinFragBytes)),
          top.empty() ? std::string("free space sits in partly used extents; try a lower opt.lg_extent_max_active_fit (now " +
                                    opt("lg_extent_max_active_fit") + ")")
                      : "partly used slabs in size classes " + top +
@@ -49,8 +44,8 @@ void add_findings(const StatsSnapshot& snap, StatsAnalysis& a) {
     // Programs (Redis among them) enable background threads at run time over opt:false.
     bool bg = opt("background_thread") == "true" || snap.background_threads.value_or(0) > 0;
     a.findings.push_back({"dirty_pages", dirty_share,
-                          fmt::format("{} dirty ({:.1f}% of resident)", mib(static_cast<double>(a.dirty_bytes)), dirty_share * 100),
-                          fmt::format("> {:.0f}% of resident and >= {}", kDirtyThreshold * 100, mib(kMinDecayBytes)),
+                          fmt::format("{} dirty ({:.1f}% of resident)", format_bytes(static_cast<double>(a.dirty_bytes)), dirty_share * 100),
+                          fmt::format("> {:.0f}% of resident and >= {}", kDirtyThreshold * 100, format_bytes(kMinDecayBytes)),
                           bg ? "lower dirty_decay_ms (now " + opt("dirty_decay_ms") + ") so unused pages are purged sooner"
                              : std::string("background threads are off") +
                                    ": purging only happens when the program calls into jemalloc; set "
@@ -60,16 +55,16 @@ void add_findings(const StatsSnapshot& snap, StatsAnalysis& a) {
   double muzzy_share = a.resident ? ratio(a.muzzy_bytes, *a.resident) : 0.0;
   if (a.resident && muzzy_share > kMuzzyThreshold && a.muzzy_bytes >= kMinDecayBytes) {
     a.findings.push_back({"muzzy_pages", muzzy_share,
-                          fmt::format("{} muzzy ({:.1f}% of resident)", mib(static_cast<double>(a.muzzy_bytes)), muzzy_share * 100),
-                          fmt::format("> {:.0f}% of resident and >= {}", kMuzzyThreshold * 100, mib(kMinDecayBytes)),
+                          fmt::format("{} muzzy ({:.1f}% of resident)", format_bytes(static_cast<double>(a.muzzy_bytes)), muzzy_share * 100),
+                          fmt::format("> {:.0f}% of resident and >= {}", kMuzzyThreshold * 100, format_bytes(kMinDecayBytes)),
                           "muzzy pages (MADV_FREE) count as RSS until the kernel needs them; lower muzzy_decay_ms (now " +
                               opt("muzzy_decay_ms") + "), 0 purges with MADV_DONTNEED at once"});
   }
   if (a.metadata && a.metadata_share && *a.metadata_share > kMetadataThreshold && *a.metadata >= kMinMetadataBytes) {
     a.findings.push_back({"metadata", *a.metadata_share,
-                          fmt::format("{} metadata ({:.1f}% of resident)", mib(static_cast<double>(*a.metadata)),
+                          fmt::format("{} metadata ({:.1f}% of resident)", format_bytes(static_cast<double>(*a.metadata)),
                                       *a.metadata_share * 100),
-                          fmt::format("> {:.0f}% of resident and >= {}", kMetadataThreshold * 100, mib(kMinMetadataBytes)),
+                          fmt::format("> {:.0f}% of resident and >= {}", kMetadataThreshold * 100, format_bytes(kMinMetadataBytes)),
                           "each arena carries its own metadata; lower narenas (now " + opt("narenas") +
                               "), and metadata_thp:auto (now " + opt("metadata_thp") + ") cuts its TLB cost"});
   }
@@ -77,9 +72,9 @@ void add_findings(const StatsSnapshot& snap, StatsAnalysis& a) {
     double share = ratio(*a.tcache_bytes, a.allocated);
     if (share > kTcacheThreshold && *a.tcache_bytes >= kMinTcacheBytes)
       a.findings.push_back({"tcache", share,
-                            fmt::format("{} in thread caches ({:.1f}% of allocated)", mib(static_cast<double>(*a.tcache_bytes)),
+                            fmt::format("{} in thread caches ({:.1f}% of allocated)", format_bytes(static_cast<double>(*a.tcache_bytes)),
                                         share * 100),
-                            fmt::format("> {:.0f}% of allocated and >= {}", kTcacheThreshold * 100, mib(kMinTcacheBytes)),
+                            fmt::format("> {:.0f}% of allocated and >= {}", kTcacheThreshold * 100, format_bytes(kMinTcacheBytes)),
                             "many threads each cache freed objects; lower tcache_max (now " + opt("tcache_max") +
                                 "), or call mallctl(\"thread.tcache.flush\") in threads that go idle"});
   }

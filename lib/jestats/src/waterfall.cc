@@ -4,21 +4,9 @@
 
 #include "memprof/jestats/analysis.h"
 #include "memprof/jestats/waterfall.h"
+#include "memprof/profile/byte_size.h"
 
 namespace memprof::jestats {
-
-namespace {
-
-std::string human(double bytes) {
-  double m = std::fabs(bytes);
-  const char* sign = bytes < 0 ? "-" : "";
-  if (m >= 1024.0 * 1024 * 1024) return fmt::format("{}{:.1f} GiB", sign, m / (1024.0 * 1024 * 1024));
-  if (m >= 1024.0 * 1024) return fmt::format("{}{:.1f} MiB", sign, m / (1024.0 * 1024));
-  if (m >= 1024.0) return fmt::format("{}{:.1f} KiB", sign, m / 1024.0);
-  return fmt::format("{}{} B", sign, static_cast<uint64_t>(m));
-}
-
-}  // namespace
 
 Waterfall build_waterfall(double profiled_bytes, const StatsSnapshot& snap, uint64_t rss) {
   StatsAnalysis a = analyze_snapshot(snap);
@@ -45,12 +33,12 @@ Waterfall build_waterfall(double profiled_bytes, const StatsSnapshot& snap, uint
                   "tighter estimate)");
   std::string frag = "free regions inside pages in use (fragmentation)";
   if (!a.bins.empty() && a.bins.front().wasted() > 0)
-    frag += fmt::format("; {} of it in partly used slabs, most in the {}-byte class ({})", human(static_cast<double>(a.bins_wasted)),
-                        a.bins.front().size, human(static_cast<double>(a.bins.front().wasted())));
+    frag += fmt::format("; {} of it in partly used slabs, most in the {}-byte class ({})", format_bytes(static_cast<double>(a.bins_wasted)),
+                        a.bins.front().size, format_bytes(static_cast<double>(a.bins.front().wasted())));
   step("active", active, frag);
-  std::string res = fmt::format("pages jemalloc holds but no allocation uses: {} dirty, {} muzzy", human(static_cast<double>(a.dirty_bytes)),
-                                human(static_cast<double>(a.muzzy_bytes)));
-  if (a.metadata) res += fmt::format(", {} metadata", human(static_cast<double>(*a.metadata)));
+  std::string res = fmt::format("pages jemalloc holds but no allocation uses: {} dirty, {} muzzy", format_bytes(static_cast<double>(a.dirty_bytes)),
+                                format_bytes(static_cast<double>(a.muzzy_bytes)));
+  if (a.metadata) res += fmt::format(", {} metadata", format_bytes(static_cast<double>(*a.metadata)));
   if (!a.resident) res = "no 'resident' figure in these statistics (jemalloc < 4.0)";
   step("resident", resident, res);
   step("rss", static_cast<int64_t>(rss),

@@ -16,19 +16,6 @@ int64_t round_to_int(double value) {
   return static_cast<int64_t>(std::llround(value));
 }
 
-std::string format_bytes(double bytes) {
-  constexpr std::array<const char*, 6> kUnits = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-  double magnitude = std::fabs(bytes);
-  size_t unit = 0;
-  while (magnitude >= 1024 && unit + 1 < kUnits.size()) {
-    magnitude /= 1024;
-    ++unit;
-  }
-  const char* sign = bytes < 0 ? "-" : "";
-  if (unit == 0) return fmt::format("{}{} B", sign, round_to_int(magnitude));
-  return fmt::format("{}{:.1f} {}", sign, magnitude, kUnits[unit]);
-}
-
 std::string format_count(double count) { return fmt::format("{}", round_to_int(count)); }
 
 std::string format_percent(double fraction) {

@@ -12,9 +12,11 @@
 #include <string>
 #include <string_view>
 
+#include "memprof/profile/byte_size.h"
+
 namespace memprof::render {
 
-std::string format_bytes(double bytes);
+using memprof::format_bytes;  // shared with lib/jestats: memprof/profile/byte_size.h
 std::string format_count(double count);
 std::string format_percent(double fraction);
 std::optional<uint64_t> parse_size(std::string_view text);
