@@ -7,6 +7,7 @@
 
 #include "memprof/render/json_writer.h"
 #include "memprof/render/units.h"
+#include "xml_text.h"
 
 namespace memprof::render {
 
@@ -30,7 +31,6 @@ std::string repeat(std::string_view glyph, size_t n) {
   return out;
 }
 
-std::string signed_bytes(int64_t d) { return fmt::format("{}{}", d > 0 ? "+" : "", format_bytes(static_cast<double>(d))); }
 
 std::string render_text(const Waterfall& w) {
   double max = scale_max(w);
@@ -47,7 +47,7 @@ std::string render_text(const Waterfall& w) {
     size_t shown = std::max(top, s.delta < 0 ? prev_cells : top);
     bar += repeat(" ", kBarWidth > shown ? kBarWidth - shown : 0);
     out += fmt::format("  {:<10} {} {:>11}  {:>12} {:>7}  {}\n", s.name, bar, format_bytes(static_cast<double>(s.level)),
-                       signed_bytes(s.delta), format_percent(s.share_of_rss), s.cause);
+                       format_signed_bytes(static_cast<double>(s.delta)), format_percent(s.share_of_rss), s.cause);
     prev = s.level;
   }
   int64_t sum = 0;
@@ -72,20 +72,6 @@ std::string render_json(const Waterfall& w) {
   }
   json.end_array().end_object();
   return json.take();
-}
-
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 // Breaks a cause into lines of at most `width` characters at spaces.
@@ -118,7 +104,7 @@ std::string render_svg(const Waterfall& w) {
       "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"13\">\n"
       "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
       "<text x=\"16\" y=\"28\" font-size=\"17\" font-weight=\"bold\">From heap profile to RSS: {2} resident set</text>\n",
-      kWidth, height, xml_escape(format_bytes(static_cast<double>(w.rss))));
+      kWidth, height, xml(format_bytes(static_cast<double>(w.rss))));
   // RSS reference line.
   out += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n",
                      x(static_cast<double>(w.rss)), kTop - 10, height - 30);
@@ -129,7 +115,7 @@ std::string render_svg(const Waterfall& w) {
     const WaterfallStep& s = w.steps[i];
     int y = kTop + static_cast<int>(i) * kRowH;
     const char* color = kColors[i % 5];
-    out += fmt::format("<text x=\"16\" y=\"{}\" font-weight=\"bold\">{}</text>\n", y + 18, xml_escape(s.name));
+    out += fmt::format("<text x=\"16\" y=\"{}\" font-weight=\"bold\">{}</text>\n", y + 18, xml(s.name));
     // The part carried from the previous level, then this step's own part.
     double lo = static_cast<double>(std::min(prev, s.level)), hi = static_cast<double>(std::max(prev, s.level));
     if (i > 0)
@@ -139,14 +125,14 @@ std::string render_svg(const Waterfall& w) {
                        i > 0 ? x(lo) : static_cast<double>(kLeft), y + 2, std::max(1.0, x(hi) - (i > 0 ? x(lo) : kLeft)),
                        s.delta < 0 ? "#ffffff" : color,
                        s.delta < 0 ? fmt::format(" stroke=\"{}\" stroke-dasharray=\"3 2\"", color) : std::string(),
-                       xml_escape(s.cause));
+                       xml(s.cause));
     out += fmt::format("<text x=\"{}\" y=\"{}\">{}  ({}, {} of RSS)</text>\n", kLeft + kChart + 12, y + 18,
-                       xml_escape(format_bytes(static_cast<double>(s.level))), xml_escape(signed_bytes(s.delta)),
-                       xml_escape(format_percent(s.share_of_rss)));
+                       xml(format_bytes(static_cast<double>(s.level))), xml(format_signed_bytes(static_cast<double>(s.delta))),
+                       xml(format_percent(s.share_of_rss)));
     std::vector<std::string> lines = wrap(s.cause, 130);
     for (size_t l = 0; l < lines.size() && l < 2; ++l)
       out += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#555\" font-size=\"11.5\">{}</text>\n", kLeft, y + 42 + 14 * static_cast<int>(l),
-                         xml_escape(lines[l]));
+                         xml(lines[l]));
     prev = s.level;
   }
   out += "</svg>\n";

@@ -9,7 +9,7 @@
 #include "flame_svg_script.h"
 #include "memprof/render/flame_layout.h"
 #include "memprof/render/units.h"
-#include "utf8.h"
+#include "xml_text.h"
 
 namespace memprof::render {
 
@@ -24,41 +24,6 @@ constexpr int kFrameHeight = 16;    // one row; the rect is one pixel less, leav
 constexpr double kCharWidth = 6.7;  // 11px monospace; the script uses the same estimate
 constexpr double kLabelPad = 3;
 
-// Text as XML character data: markup escaped, bytes that XML forbids or that are not valid UTF-8
-// replaced, so any symbol name keeps the file well-formed.
-void append_xml(std::string& out, std::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\n': out += '\n'; break;
-        case '\t': out += ' '; break;
-        default: out += c < 0x20 ? '?' : static_cast<char>(c);
-      }
-      ++i;
-      continue;
-    }
-    if (size_t len = utf8_sequence_length(text, i)) {
-      out.append(text.substr(i, len));
-      i += len;
-    } else {
-      out += '?';
-      ++i;
-    }
-  }
-}
-
-std::string xml(std::string_view text) {
-  std::string out;
-  append_xml(out, text);
-  return out;
-}
-
-std::string signed_bytes(double v) { return fmt::format("{}{}", v > 0 ? "+" : "", format_bytes(v)); }
 std::string signed_count(double v) { return fmt::format("{}{}", v > 0 ? "+" : "", format_count(v)); }
 
 // "15.0 MiB (15685032 bytes)" or "45525 objects".
@@ -320,7 +285,7 @@ class SvgWriter {
     const Amount& before = n.before.total;
     const Amount& after = n.after.total;
     auto human = [&](double v) { return is_bytes(type) ? format_bytes(v) : format_count(v); };
-    auto signed_human = [&](double v) { return is_bytes(type) ? signed_bytes(v) : signed_count(v); };
+    auto signed_human = [&](double v) { return is_bytes(type) ? format_signed_bytes(v) : signed_count(v); };
     double d = after.value - before.value;
     std::string rel =
         before.value > 0 ? fmt::format("{}{}", d > 0 ? "+" : "", format_percent(d / before.value)) : "new";

@@ -16,6 +16,12 @@ int64_t round_to_int(double value) {
   return static_cast<int64_t>(std::llround(value));
 }
 
+std::string format_signed_bytes(double bytes) {
+  std::string text = bytes > 0 ? "+" : "";
+  text += format_bytes(bytes);
+  return text;
+}
+
 std::string format_count(double count) { return fmt::format("{}", round_to_int(count)); }
 
 std::string format_percent(double fraction) {
