@@ -21,5 +21,6 @@ RunCommand add_diff_command(CLI::App& app);
 RunCommand add_stats_command(CLI::App& app);
 RunCommand add_explain_command(CLI::App& app);
 RunCommand add_flame_command(CLI::App& app);
+RunCommand add_hist_command(CLI::App& app);
 
 }  // namespace memprof::cli

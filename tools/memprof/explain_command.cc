@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "memprof/heapparse/parse_dump.h"
+#include "memprof/jestats/profiling_cost.h"
 #include "memprof/jestats/read_stats.h"
 #include "memprof/jestats/waterfall.h"
 #include "memprof/render/explain_report.h"
@@ -52,7 +53,8 @@ int run_explain(const ExplainOptions& options) {
                 "jemalloc is not shown");
       rss = resident;
     }
-    jestats::Waterfall w = jestats::build_waterfall(profiled, snaps.back(), rss);
+    jestats::ProfilingCost cost = jestats::estimate_profiling_cost(profile, jestats::geometry_of(snaps.back()));
+    jestats::Waterfall w = jestats::build_waterfall(profiled, snaps.back(), rss, cost);
     flush_warnings(diag);
     render::ExplainFormat format = options.format == "json"  ? render::ExplainFormat::json
                                    : options.format == "svg" ? render::ExplainFormat::svg
@@ -70,7 +72,7 @@ int run_explain(const ExplainOptions& options) {
 
 RunCommand add_explain_command(CLI::App& app) {
   auto options = std::make_shared<ExplainOptions>();
-  CLI::App* cmd = app.add_subcommand("explain", "Waterfall from profiled live bytes to RSS: sampling, fragmentation, "
+  CLI::App* cmd = app.add_subcommand("explain", "Waterfall from profiled live bytes to RSS: profiler cost, sampling, fragmentation, "
                                                 "unpurged pages, metadata, memory outside jemalloc");
   cmd->add_option("dump", options->dump, "Heap dump (.heap, .heap.gz, '-' for stdin)")->required();
   cmd->add_option("stats", options->stats, "malloc_stats_print output taken at the same time (JSON or text)")->required();

@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "memprof/analyze/dump_summary.h"
 #include "memprof/heapparse/parse_dump.h"
+#include "memprof/jestats/profiling_cost.h"
 #include "memprof/render/info_report.h"
 #include "memprof/symbolize/symbolize.h"
 #include "output.h"
@@ -29,7 +30,8 @@ int run_info(InfoOptions& options) {
     Diagnostics diag;
     try {
       Profile profile = heapparse::read_dump(path, diag);
-      render::InfoEntry entry{profile.path, analyze::summarize(profile), profile.name, std::nullopt};
+      render::InfoEntry entry{profile.path, analyze::summarize(profile), profile.name, std::nullopt,
+                              jestats::estimate_profiling_cost(profile, SizeClassGeometry{})};
       if (options.symbols) entry.symbols = symbolize::symbolize_profile(profile, options.symbolize, diag);
       entries.push_back(std::move(entry));
     } catch (const InputError& e) {

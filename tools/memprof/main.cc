@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   add(add_stats_command);
   add(add_explain_command);
   add(add_flame_command);
+  add(add_hist_command);
 
   try {
     app.parse(argc, argv);

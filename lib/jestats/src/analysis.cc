@@ -1,6 +1,8 @@
 #include "memprof/jestats/analysis.h"
 
 #include <algorithm>
+#include <bit>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -159,7 +161,39 @@ StatsAnalysis analyze_snapshot(const StatsSnapshot& snap) {
       a.tuning.emplace_back(name, *v);
   }
   add_findings(snap, a);
+  a.profiling = profiling_state(snap);
+  a.profiling_cost = estimate_profiling_cost(snap);
+  if (a.profiling_cost)
+    if (auto f = profiling_overhead_finding(*a.profiling_cost, a.allocated)) a.findings.push_back(std::move(*f));
   return a;
+}
+
+std::optional<Finding> profiling_overhead_finding(const ProfilingCost& cost, uint64_t allocated) {
+  double overhead = cost.allocated_overhead();
+  double share = ratio(static_cast<uint64_t>(std::max(0.0, overhead)), allocated);
+  if (allocated == 0 || share <= kProfOverheadThreshold || cost.sample_period == 0) return std::nullopt;
+  unsigned lg = static_cast<unsigned>(std::countr_zero(cost.sample_period));
+  // The smallest period that brings the overhead under a tenth of the threshold, up to the default.
+  unsigned target = lg < kDefaultLgProfSample ? kDefaultLgProfSample : lg + 2;
+  double at_target = expected_promotion_bytes(cost, target);
+  for (unsigned t = lg + 1; t < target; ++t) {
+    double predicted = expected_promotion_bytes(cost, t);
+    if (predicted <= kProfOverheadThreshold / 10 * static_cast<double>(allocated)) {
+      target = t;
+      at_target = predicted;
+      break;
+    }
+  }
+  double saving = std::max(0.0, cost.promotion_bytes - at_target);
+  return Finding{"profiling_overhead", share,
+                 fmt::format("{:.1f}% of allocated ({}) is heap profiling's own cost at lg_prof_sample {}", share * 100,
+                             format_bytes(overhead), lg),
+                 fmt::format("> {:.0f}% of allocated", kProfOverheadThreshold * 100),
+                 fmt::format("each sampled small object occupies a {} extent; raise lg_prof_sample to {} "
+                             "(MALLOC_CONF=lg_prof_sample:{}, or mallctl(\"prof.reset\") with it): expected saving "
+                             "about {} of allocated (jemalloc's default is {})",
+                             format_bytes(static_cast<double>(cost.geometry.large_min)), target, target,
+                             format_bytes(saving), kDefaultLgProfSample)};
 }
 
 }  // namespace memprof::jestats

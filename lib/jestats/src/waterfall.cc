@@ -6,7 +6,7 @@
 
 namespace memprof::jestats {
 
-Waterfall build_waterfall(double profiled_bytes, const StatsSnapshot& snap, uint64_t rss) {
+Waterfall build_waterfall(double profiled_bytes, const StatsSnapshot& snap, uint64_t rss, const ProfilingCost& cost) {
   StatsAnalysis a = analyze_snapshot(snap);
   Waterfall w;
   w.rss = rss;
@@ -17,18 +17,31 @@ Waterfall build_waterfall(double profiled_bytes, const StatsSnapshot& snap, uint
     w.steps.push_back(std::move(s));
   };
   int64_t profiled = static_cast<int64_t>(std::llround(profiled_bytes));
+  int64_t overhead = static_cast<int64_t>(std::llround(cost.allocated_overhead()));
   int64_t allocated = static_cast<int64_t>(a.allocated);
   int64_t active = static_cast<int64_t>(a.active);
   // Old versions do not print resident; the step then shows nothing rather than a guess.
   int64_t resident = static_cast<int64_t>(a.resident.value_or(a.active));
 
   step("profiled", profiled, "live allocations in the heap profile, unsampled (an estimate)");
-  int64_t gap = allocated - profiled;
+  step("profiler", profiled + overhead,
+       cost.sampled_small_objects > 0
+           ? fmt::format("profiling overhead: sampled objects are served from {} extents ({:.0f} live sampled small objects "
+                         "x ({} - their size) = {}), plus about {} of profiler bookkeeping (an estimate)",
+                         format_bytes(static_cast<double>(cost.geometry.large_min)), cost.sampled_small_objects,
+                         format_bytes(static_cast<double>(cost.geometry.large_min)), format_bytes(cost.promotion_bytes),
+                         format_bytes(cost.bookkeeping_bytes))
+           : fmt::format("profiling overhead: no live sampled small objects; about {} of profiler bookkeeping (an estimate)",
+                         format_bytes(cost.bookkeeping_bytes)));
+  int64_t gap = allocated - profiled - overhead;
   step("allocated", allocated,
        gap >= 0 ? "not in the profile: sampling error, allocations made before profiling was active or while "
                   "prof_active was off"
-                : "the profile estimate exceeds what is allocated: sampling error (lower lg_prof_sample for a "
-                  "tighter estimate)");
+                : "the profile estimate and profiler cost exceed what is allocated: sampling error (lower lg_prof_sample "
+                  "for a tighter estimate)");
+  if (auto f = profiling_overhead_finding(cost, a.allocated)) w.findings.push_back(std::move(*f));
+  if (a.profiling.compiled_in && !(a.profiling.enabled && a.profiling.active))
+    w.notes.push_back("profiling " + a.profiling.note);
   std::string frag = "free regions inside pages in use (fragmentation)";
   if (!a.bins.empty() && a.bins.front().wasted() > 0)
     frag += fmt::format("; {} of it in partly used slabs, most in the {}-byte class ({})", format_bytes(static_cast<double>(a.bins_wasted)),

@@ -53,6 +53,9 @@ std::string render_text(const Waterfall& w) {
   int64_t sum = 0;
   for (const WaterfallStep& s : w.steps) sum += s.delta;
   out += fmt::format("\n  steps add up to {} bytes; RSS is {} bytes\n", sum, w.rss);
+  for (const jestats::Finding& f : w.findings)
+    out += fmt::format("\n  finding [{}]: {} ({})\n    advice: {}\n", f.rule, f.measured, f.threshold, f.advice);
+  for (const std::string& n : w.notes) out += fmt::format("\n  note: {}\n", n);
   return out;
 }
 
@@ -70,6 +73,20 @@ std::string render_json(const Waterfall& w) {
     json.key("cause").value(s.cause);
     json.end_object();
   }
+  json.end_array();
+  json.key("findings").begin_array();
+  for (const jestats::Finding& f : w.findings) {
+    json.begin_object();
+    json.key("rule").value(f.rule);
+    json.key("value").value(f.value);
+    json.key("measured").value(f.measured);
+    json.key("threshold").value(f.threshold);
+    json.key("advice").value(f.advice);
+    json.end_object();
+  }
+  json.end_array();
+  json.key("notes").begin_array();
+  for (const std::string& n : w.notes) json.value(n);
   json.end_array().end_object();
   return json.take();
 }
@@ -95,7 +112,7 @@ std::vector<std::string> wrap(const std::string& text, size_t width) {
 
 std::string render_svg(const Waterfall& w) {
   constexpr int kWidth = 1000, kLeft = 110, kChart = 520, kRowH = 74, kTop = 60;
-  constexpr const char* kColors[] = {"#4e79a7", "#59a14f", "#f28e2b", "#e15759", "#9c755f"};
+  constexpr const char* kColors[] = {"#4e79a7", "#b07aa1", "#59a14f", "#f28e2b", "#e15759", "#9c755f"};
   double max = scale_max(w);
   int height = kTop + static_cast<int>(w.steps.size()) * kRowH + 40;
   auto x = [&](double v) { return kLeft + std::max(0.0, v) / max * kChart; };
@@ -114,7 +131,7 @@ std::string render_svg(const Waterfall& w) {
   for (size_t i = 0; i < w.steps.size(); ++i) {
     const WaterfallStep& s = w.steps[i];
     int y = kTop + static_cast<int>(i) * kRowH;
-    const char* color = kColors[i % 5];
+    const char* color = kColors[i % std::size(kColors)];
     out += fmt::format("<text x=\"16\" y=\"{}\" font-weight=\"bold\">{}</text>\n", y + 18, xml(s.name));
     // The part carried from the previous level, then this step's own part.
     double lo = static_cast<double>(std::min(prev, s.level)), hi = static_cast<double>(std::max(prev, s.level));

@@ -52,6 +52,14 @@ void append_entry_text(std::string& out, const InfoEntry& e) {
                    format_value(s.totals[t], t), format_value(static_cast<double>(raw_value(s.raw_totals, t)), t));
   }
   if (!s.has_accum_data) out += "    (no cumulative data: the dump was written without prof_accum)\n";
+  if (e.profiling_cost && s.sample_period > 0) {
+    const jestats::ProfilingCost& c = *e.profiling_cost;
+    line("profiling cost", fmt::format("~{} in allocated (~{} in active): {:.0f} live sampled small objects on {} extents "
+                                       "({}), ~{} bookkeeping; an estimate for jemalloc 5.x with 4 KiB pages",
+                                       format_bytes(c.allocated_overhead()), format_bytes(c.active_overhead()),
+                                       c.sampled_small_objects, format_bytes(static_cast<double>(c.geometry.large_min)),
+                                       format_bytes(c.promotion_bytes), format_bytes(c.bookkeeping_bytes)));
+  }
   line("stacks", fmt::format("{} unique in {} records{}", s.stacks, s.records,
                              s.empty_stacks ? fmt::format(", {} empty (unwinding failed)", s.empty_stacks) : std::string()));
   line("addresses", fmt::format("{} unique", s.unique_addresses));
@@ -112,6 +120,18 @@ std::string render_info_json(const std::vector<InfoEntry>& entries) {
     json.key("raw_totals");
     write_counts(json, s, true);
     json.key("has_accum_data").value(s.has_accum_data);
+    if (e.profiling_cost) {
+      const jestats::ProfilingCost& c = *e.profiling_cost;
+      json.key("profiling_cost").begin_object();
+      json.key("allocated_bytes").value(round_to_int(c.allocated_overhead()));
+      json.key("active_bytes").value(round_to_int(c.active_overhead()));
+      json.key("sampled_small_objects").value(round_to_int(c.sampled_small_objects));
+      json.key("promotion_bytes").value(round_to_int(c.promotion_bytes));
+      json.key("pad_bytes").value(round_to_int(c.pad_bytes));
+      json.key("bookkeeping_bytes").value(round_to_int(c.bookkeeping_bytes));
+      json.key("large_min").value(c.geometry.large_min);
+      json.end_object();
+    }
     json.key("records").value(static_cast<uint64_t>(s.records));
     json.key("stacks").value(static_cast<uint64_t>(s.stacks));
     json.key("empty_stacks").value(static_cast<uint64_t>(s.empty_stacks));

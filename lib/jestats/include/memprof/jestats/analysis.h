@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "memprof/jestats/profiling_cost.h"
 #include "memprof/jestats/snapshot.h"
 
 namespace memprof::jestats {
@@ -76,8 +77,15 @@ struct StatsAnalysis {
   ExtentSummary extents;
   std::vector<std::pair<std::string, std::string>> tuning;  // opt.* that matter, in a fixed order
   std::vector<Finding> findings;
+  ProfilingState profiling;                    // opt.prof / prof.active / lg_prof_sample
+  std::optional<ProfilingCost> profiling_cost;  // when profiling is on
 };
 
 StatsAnalysis analyze_snapshot(const StatsSnapshot& snap);
+
+// profiling_overhead (stats and explain): the estimated cost of profiling exceeds
+// kProfOverheadThreshold of `allocated`; the advice names a larger lg_prof_sample and what it
+// would save, predicted from the cost's live small objects.
+std::optional<Finding> profiling_overhead_finding(const ProfilingCost& cost, uint64_t allocated);
 
 }  // namespace memprof::jestats

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "memprof/analyze/dump_summary.h"
+#include "memprof/jestats/profiling_cost.h"
 #include "memprof/symbolize/symbolize.h"
 
 namespace memprof::render {
@@ -19,6 +20,7 @@ struct InfoEntry {
   analyze::DumpSummary summary;
   std::optional<DumpName> name;
   std::optional<symbolize::SymbolizeReport> symbols;  // with --symbols
+  std::optional<jestats::ProfilingCost> profiling_cost;  // what profiling itself holds (estimate)
 };
 
 std::string render_info_text(const std::vector<InfoEntry>& entries);
