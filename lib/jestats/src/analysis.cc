@@ -175,9 +175,14 @@ std::optional<Finding> profiling_overhead_finding(const ProfilingCost& cost, uin
   unsigned lg = static_cast<unsigned>(std::countr_zero(cost.sample_period));
   // The smallest period that brings the overhead under a tenth of the threshold, up to the default.
   unsigned target = lg < kDefaultLgProfSample ? kDefaultLgProfSample : lg + 2;
-  double at_target = expected_promotion_bytes(cost, target);
+  // Without per-class counts, the cost scales with the period (p = s / R for s << R).
+  auto predict = [&](unsigned t) {
+    return cost.small_objects.empty() ? cost.promotion_bytes * std::ldexp(1.0, static_cast<int>(lg) - static_cast<int>(t))
+                                      : expected_promotion_bytes(cost, t);
+  };
+  double at_target = predict(target);
   for (unsigned t = lg + 1; t < target; ++t) {
-    double predicted = expected_promotion_bytes(cost, t);
+    double predicted = predict(t);
     if (predicted <= kProfOverheadThreshold / 10 * static_cast<double>(allocated)) {
       target = t;
       at_target = predicted;

@@ -128,6 +128,18 @@ std::optional<ProfilingCost> estimate_profiling_cost(const StatsSnapshot& snap) 
     sampled_total += n * p;
     c.small_objects.emplace_back(b.size, n);
   }
+  if (period <= 64) {
+    // Every small allocation is sampled, so no bin says how many there are: all live extents of
+    // the smallest large class are taken as promoted objects of negligible size (an upper bound).
+    c.small_objects.clear();
+    c.sampled_small_objects = promoted_cap;
+    c.promotion_bytes = promoted_cap * static_cast<double>(c.geometry.large_min);
+    c.pad_bytes = promoted_cap * static_cast<double>(c.geometry.large_pad);
+    c.basis = fmt::format("from statistics: at lg_prof_sample {} every small object is sampled; the {:.0f} live {} "
+                          "extents are taken as promoted small objects (an upper bound)",
+                          *st.lg_sample, promoted_cap, format_bytes(static_cast<double>(c.geometry.large_min)));
+    return c;
+  }
   // Sampled small objects live in extents of the smallest large class: never more than those.
   double scale = sampled_total > promoted_cap && sampled_total > 0 ? promoted_cap / sampled_total : 1.0;
   for (const auto& [size, n] : sampled) {

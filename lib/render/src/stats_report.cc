@@ -101,6 +101,14 @@ void append_snapshot(std::string& out, const StatsEntry& e, bool md) {
   for (const auto& [k, v] : a.tuning) opts += fmt::format("{}{}:{}", opts.empty() ? "" : ", ", k, v);
   out += (md ? "`" + opts + "`" : "  " + (opts.empty() ? std::string("(no opt section)") : opts)) + "\n";
 
+  if (a.profiling.compiled_in) {
+    out += heading(md, 2, "Heap profiling");
+    out += fmt::format("{}{}\n", md ? "" : "  ", a.profiling.note);
+    if (a.profiling_cost && a.profiling.active)
+      out += fmt::format("{}estimated cost: ~{} of allocated ({})\n", md ? "\n" : "  ",
+                         format_bytes(a.profiling_cost->allocated_overhead()), a.profiling_cost->basis);
+  }
+
   out += heading(md, 2, "Findings");
   if (a.findings.empty()) out += md ? "None: no rule fired.\n" : "  none: no rule fired\n";
   for (const jestats::Finding& f : a.findings) {
@@ -270,6 +278,18 @@ void write_snapshot_json(JsonWriter& json, const StatsEntry& e) {
     json.end_object();
   }
   json.end_array();
+  if (a.profiling.compiled_in) {
+    json.key("profiling").begin_object();
+    json.key("enabled").value(a.profiling.enabled);
+    json.key("active").value(a.profiling.active);
+    if (a.profiling.lg_sample) json.key("lg_sample").value(static_cast<uint64_t>(*a.profiling.lg_sample));
+    json.key("note").value(a.profiling.note);
+    if (a.profiling_cost) {
+      json.key("estimated_overhead_bytes").value(round_to_int(a.profiling_cost->allocated_overhead()));
+      json.key("estimated_sampled_small_objects").value(round_to_int(a.profiling_cost->sampled_small_objects));
+    }
+    json.end_object();
+  }
   json.end_object();
 }
 
