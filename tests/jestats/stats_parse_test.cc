@@ -135,11 +135,12 @@ TEST_CASE("fixture: explain's steps add up to the RSS of its smaps_rollup") {
   CHECK(profiled >= static_cast<double>(fixture::kProfiledObjects * fixture::kProfiledSize));
   StatsSnapshot snap = read_one(kDir + "/stats.json");
   Waterfall w = build_waterfall(profiled, snap, rss);
-  REQUIRE(w.steps.size() == 5);
-  CHECK(w.steps[1].level == static_cast<int64_t>(snap.allocated));
-  CHECK(w.steps[2].level == static_cast<int64_t>(snap.active));
-  CHECK(w.steps[3].level == static_cast<int64_t>(*snap.resident));
-  CHECK(w.steps[4].level == static_cast<int64_t>(rss));
+  REQUIRE(w.steps.size() == 6);  // profiled, profiler, allocated, active, resident, rss
+  CHECK(w.steps[1].delta == 0);  // no profiling cost given
+  CHECK(w.steps[2].level == static_cast<int64_t>(snap.allocated));
+  CHECK(w.steps[3].level == static_cast<int64_t>(snap.active));
+  CHECK(w.steps[4].level == static_cast<int64_t>(*snap.resident));
+  CHECK(w.steps[5].level == static_cast<int64_t>(rss));
   int64_t sum = 0;
   double shares = 0;
   for (const WaterfallStep& s : w.steps) sum += s.delta, shares += s.share_of_rss;
@@ -147,8 +148,8 @@ TEST_CASE("fixture: explain's steps add up to the RSS of its smaps_rollup") {
   CHECK(shares == doctest::Approx(1.0));
   // The fragmented class was allocated with profiling paused: allocated exceeds the profile by
   // at least its live half, and the active step names the class.
-  CHECK(w.steps[1].delta >= static_cast<int64_t>(fixture::kFragObjects / 2 * fixture::kFragSize));
-  CHECK(w.steps[2].cause.find(std::to_string(fixture::kFragSize) + "-byte") != std::string::npos);
+  CHECK(w.steps[2].delta >= static_cast<int64_t>(fixture::kFragObjects / 2 * fixture::kFragSize));
+  CHECK(w.steps[3].cause.find(std::to_string(fixture::kFragSize) + "-byte") != std::string::npos);
   // The fixture wrote every block, so the kernel's RSS covers jemalloc's resident pages.
-  CHECK(w.steps[4].delta >= 0);
+  CHECK(w.steps[5].delta >= 0);
 }

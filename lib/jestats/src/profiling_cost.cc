@@ -87,10 +87,10 @@ ProfilingState profiling_state(const StatsSnapshot& snap) {
   if (!prof) return st;
   st.compiled_in = true;
   st.enabled = *prof == "true";
-  const std::string* active = snap.opt("prof.active");
+  const std::string* active = snap.runtime_value("prof.active");
   if (!active) active = snap.opt("prof_active");
   st.active = st.enabled && (!active || *active == "true");
-  const std::string* lg = snap.opt("prof.lg_sample");
+  const std::string* lg = snap.runtime_value("prof.lg_sample");
   if (!lg || !st.enabled) lg = snap.opt("lg_prof_sample");
   st.lg_sample = parse_lg(lg);
   if (!st.enabled)

@@ -23,6 +23,12 @@ const std::string* StatsSnapshot::opt(std::string_view name) const {
   return nullptr;
 }
 
+const std::string* StatsSnapshot::runtime_value(std::string_view name) const {
+  for (const auto& [k, v] : runtime)
+    if (k == name) return &v;
+  return nullptr;
+}
+
 std::vector<const ArenaStats*> StatsSnapshot::numbered_arenas() const {
   std::vector<const ArenaStats*> out;
   for (const ArenaStats& a : arenas)

@@ -119,7 +119,7 @@ StatsSnapshot snapshot_from_json(const JsonValue& doc, const std::string& path, 
   }
   // Run-time profiling settings ("prof": {"active": ..., "lg_sample": ...}) as "prof.active", ...
   if (const JsonValue* prof = je->find("prof"); prof && prof->kind == JsonValue::Kind::object)
-    for (const auto& [k, v] : prof->members) s.opts.emplace_back("prof." + k, v.scalar_text());
+    for (const auto& [k, v] : prof->members) s.runtime.emplace_back("prof." + k, v.scalar_text());
   const JsonValue* geometry = je->find("arenas");
   s.narenas = u64(geometry, "narenas");
   s.page_size = u64(geometry, "page");

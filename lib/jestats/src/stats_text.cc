@@ -263,7 +263,7 @@ class BlockParser {
       snap_.opts.emplace_back(std::move(name), std::string(value));
       // "opt.prof_active: true (prof.active: false)": the run-time value follows in parentheses.
       if (tokens.size() >= 4 && tokens[2].starts_with("(prof.") && tokens[2].ends_with(":") && tokens[3].ends_with(")"))
-        snap_.opts.emplace_back(std::string(tokens[2].substr(1, tokens[2].size() - 2)),
+        snap_.runtime.emplace_back(std::string(tokens[2].substr(1, tokens[2].size() - 2)),
                                 std::string(tokens[3].substr(0, tokens[3].size() - 1)));
       return;
     }

@@ -18,7 +18,7 @@ using analyze::SizeHistogram;
 
 constexpr double kWidth = 1000;
 constexpr double kLeft = 90, kRight = 30;
-constexpr double kPanelHeight = 200, kPanelGap = 70, kTop = 70;
+constexpr double kPanelHeight = 200, kPanelGap = 70, kTop = 90;
 
 struct Palette {
   const char* solid;
@@ -70,8 +70,12 @@ void panel(std::string& out, const Axis& axis, double top, const std::string& ti
   int span = static_cast<int>(std::ceil(axis.hi) - std::floor(axis.lo));
   int step = span > 24 ? 4 : span > 12 ? 2 : 1;
   for (int lg = static_cast<int>(std::ceil(axis.lo)); lg <= axis.hi; ++lg) {
-    if (lg % step) continue;
     double x = axis.x(lg);
+    if (lg % step) {  // unlabelled minor tick: every power of two stays visible
+      fmt::format_to(std::back_inserter(out), "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" class=\"tick\"/>\n", x,
+                     bottom, x, bottom + 3);
+      continue;
+    }
     fmt::format_to(std::back_inserter(out),
                    "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" class=\"tick\"/><text x=\"{:.1f}\" "
                    "y=\"{:.1f}\" class=\"xlabel\">{}</text>\n",

@@ -77,10 +77,14 @@ struct StatsSnapshot {
   std::optional<uint64_t> background_threads;
   // opt.* settings as printed (strings without quotes), in input order.
   std::vector<std::pair<std::string, std::string>> opts;
+  // Run-time settings printed next to their opt.* (prof.active, prof.lg_sample, ...): they can
+  // differ from the start-up options.
+  std::vector<std::pair<std::string, std::string>> runtime;
   // Per-arena sections as printed; the merged view (when printed) has name "merged".
   std::vector<ArenaStats> arenas;
 
   const std::string* opt(std::string_view name) const;
+  const std::string* runtime_value(std::string_view name) const;
   // The arena view that covers the whole process: "merged" when printed, else the sum of the
   // numbered arenas (a single arena is printed without a merged section).
   ArenaStats total() const;
