@@ -69,13 +69,16 @@ render::HistReport stats_report(const std::string& path, std::string_view text, 
   return report;
 }
 
-render::HistReport dump_report(HistOptions& o, analyze::Bucketing bucketing, Diagnostics& diag) {
+render::HistReport dump_report(HistOptions& o, std::vector<heapparse::InputBytes>& inputs, analyze::Bucketing bucketing,
+                               Diagnostics& diag) {
   analyze::SizeValues values = (o.profile.alloc_space || o.profile.alloc_objects) ? analyze::SizeValues::since_start
                                                                                   : analyze::SizeValues::live;
   render::HistReport report;
   report.kind = "dump";
   uint64_t period = 0;
   if (uses_frames(o)) {
+    if (std::find(o.profile.inputs.begin(), o.profile.inputs.end(), "-") != o.profile.inputs.end())
+      throw InputError("--by-site and the filters read dumps by name: give a file, not '-'");
     analyze::FrameProfile fp = load_frame_profiles(o.profile.inputs, o.profile, diag);
     check_sample_type_available(fp, o.profile.sample_type());
     period = fp.sample_period;
@@ -85,8 +88,10 @@ render::HistReport dump_report(HistOptions& o, analyze::Bucketing bucketing, Dia
     // Without filters no symbolization is needed: the records of every dump, as written.
     analyze::SizeHistogramBuilder builder(bucketing);
     std::string source;
-    for (const std::string& path : o.profile.inputs) {
-      Profile p = heapparse::read_dump(path, diag);
+    for (size_t i = 0; i < o.profile.inputs.size(); ++i) {
+      const std::string& path = o.profile.inputs[i];
+      Profile p = heapparse::parse_dump(inputs[i].text(), path, diag);
+      inputs[i] = heapparse::InputBytes();  // the model holds what is needed; drop the text
       if (values == analyze::SizeValues::since_start && !p.has_accum_data())
         throw InputError(fmt::format("{}: no cumulative counts (the dump was written without prof_accum:true); "
                                      "--alloc-space needs them",
@@ -113,11 +118,10 @@ int run_hist(HistOptions& o) {
   analyze::Bucketing bucketing = o.buckets == "pow2" ? analyze::Bucketing::pow2 : analyze::Bucketing::size_class;
   // Dumps and statistics are told apart by their first line.
   std::vector<bool> is_dump;
-  std::optional<heapparse::InputBytes> stats_input;
+  std::vector<heapparse::InputBytes> inputs;  // read once: '-' (stdin) cannot be read twice
   for (const std::string& path : o.profile.inputs) {
-    heapparse::InputBytes in = heapparse::read_input(path);
-    is_dump.push_back(looks_like_dump(in.text()));
-    if (!is_dump.back()) stats_input = std::move(in);
+    inputs.push_back(heapparse::read_input(path));
+    is_dump.push_back(looks_like_dump(inputs.back().text()));
   }
   size_t dumps = static_cast<size_t>(std::count(is_dump.begin(), is_dump.end(), true));
   if (dumps != is_dump.size() && (is_dump.size() > 1))
@@ -125,9 +129,9 @@ int run_hist(HistOptions& o) {
   render::HistReport report;
   if (dumps == 0) {
     if (o.by_site) throw InputError("--by-site needs heap dumps: malloc_stats_print output has no allocation sites");
-    report = stats_report(o.profile.inputs.front(), stats_input->text(), bucketing, diag);
+    report = stats_report(o.profile.inputs.front(), inputs.front().text(), bucketing, diag);
   } else {
-    report = dump_report(o, bucketing, diag);
+    report = dump_report(o, inputs, bucketing, diag);
   }
   flush_warnings(diag);
   render::HistFormat format = o.format == "json"  ? render::HistFormat::json

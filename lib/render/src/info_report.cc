@@ -54,11 +54,12 @@ void append_entry_text(std::string& out, const InfoEntry& e) {
   if (!s.has_accum_data) out += "    (no cumulative data: the dump was written without prof_accum)\n";
   if (e.profiling_cost && s.sample_period > 0) {
     const jestats::ProfilingCost& c = *e.profiling_cost;
-    line("profiling cost", fmt::format("~{} in allocated (~{} in active): {:.0f} live sampled small objects on {} extents "
-                                       "({}), ~{} bookkeeping; an estimate for jemalloc 5.x with 4 KiB pages",
-                                       format_bytes(c.allocated_overhead()), format_bytes(c.active_overhead()),
-                                       c.sampled_small_objects, format_bytes(static_cast<double>(c.geometry.large_min)),
-                                       format_bytes(c.promotion_bytes), format_bytes(c.bookkeeping_bytes)));
+    // Three short lines: the figure, then how it is made up (fits 80 columns).
+    line("profiling cost", fmt::format("~{} of allocated, ~{} of active (an estimate)", format_bytes(c.allocated_overhead()),
+                                       format_bytes(c.active_overhead())));
+    line("", fmt::format("{:.0f} sampled small objects x ({} - size): {}", c.sampled_small_objects,
+                         format_bytes(static_cast<double>(c.geometry.large_min)), format_bytes(c.promotion_bytes)));
+    line("", fmt::format("bookkeeping ~{}; assumes jemalloc 5.x, 4 KiB pages", format_bytes(c.bookkeeping_bytes)));
   }
   line("stacks", fmt::format("{} unique in {} records{}", s.stacks, s.records,
                              s.empty_stacks ? fmt::format(", {} empty (unwinding failed)", s.empty_stacks) : std::string()));
