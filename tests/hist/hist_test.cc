@@ -262,6 +262,27 @@ TEST_CASE("stats: the profiling_overhead rule and the profiling state") {
   CHECK(has_rule(kDir + "/inactive/stats.txt").second.find("prof.active: false") != std::string::npos);
 }
 
+TEST_CASE("explain notes profiling that is enabled but inactive") {
+  auto r = run_command({MEMPROF_CLI, "explain", "--format", "json", kDir + "/inactive/sizes.heap", kDir + "/inactive/stats.txt"});
+  REQUIRE(r.exit_code == 0);
+  JsonValue doc = parse_json(r.out);
+  const auto& notes = doc.find("notes")->items;
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].text.find("prof.active: false") != std::string::npos);
+  CHECK(doc.find("findings")->items.empty());
+}
+
+TEST_CASE("standard input: a dump or statistics through '-'") {
+  auto dump = run_command({MEMPROF_CLI, "hist", "--format", "json", "-"}, {},
+                          memprof::test::read_file(kDir + "/exact/sizes.heap"));
+  REQUIRE(dump.exit_code == 0);
+  CHECK(parse_json(dump.out).find("kind")->text == "dump");
+  auto stats = run_command({MEMPROF_CLI, "hist", "--format", "json", "-"}, {},
+                           memprof::test::read_file(kDir + "/noprof/stats.txt"));
+  REQUIRE(stats.exit_code == 0);
+  CHECK(*parse_json(stats.out).find("total_bytes")->as_u64() == jemalloc_allocated("noprof"));
+}
+
 TEST_CASE("svg: a self-contained chart with a bar per bucket") {
   auto r = run_command({MEMPROF_CLI, "hist", "--format", "svg", kDir + "/exact/sizes.heap"});
   REQUIRE(r.exit_code == 0);
