@@ -7,7 +7,10 @@
 // `stats.allocated` counts 16 KiB for it, so each live sampled small object adds
 // (16 KiB - usable size) to `allocated` and one page more to `active` (sz_large_pad with
 // opt.cache_oblivious). The dump's raw (as sampled) counts are those objects: jemalloc 5.3's
-// unbiasing writes, per record of one size, the number of samples it holds. Bookkeeping (a
+// unbiasing (prof_do_unbias) writes, per record of one size, the number of samples it holds,
+// except that it keeps each sample's count 1/p rounded to eighths (prof_shifted_unbiased_cnt),
+// which for objects near the period shrinks the written count by up to 6%; the estimate solves
+// for the true count from the record's size class. Bookkeeping (a
 // prof_gctx_t with the backtrace per stack, a prof_tctx_t per stack and thread, per-thread
 // tables) is estimated from struct sizes.
 //
