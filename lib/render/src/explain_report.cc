@@ -114,7 +114,7 @@ std::string render_svg(const Waterfall& w) {
   constexpr int kWidth = 1000, kLeft = 110, kChart = 520, kRowH = 74, kTop = 60;
   constexpr const char* kColors[] = {"#4e79a7", "#b07aa1", "#59a14f", "#f28e2b", "#e15759", "#9c755f"};
   double max = scale_max(w);
-  int height = kTop + static_cast<int>(w.steps.size()) * kRowH + 40;
+  int height = kTop + static_cast<int>(w.steps.size()) * kRowH + 40 + 44 * static_cast<int>(w.findings.size() + w.notes.size());
   auto x = [&](double v) { return kLeft + std::max(0.0, v) / max * kChart; };
   std::string out = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
@@ -124,7 +124,7 @@ std::string render_svg(const Waterfall& w) {
       kWidth, height, xml(format_bytes(static_cast<double>(w.rss))));
   // RSS reference line.
   out += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n",
-                     x(static_cast<double>(w.rss)), kTop - 10, height - 30);
+                     x(static_cast<double>(w.rss)), kTop - 10, kTop + static_cast<int>(w.steps.size()) * kRowH - 10);
   out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"end\" fill=\"#666\">RSS</text>\n", x(static_cast<double>(w.rss)) - 4,
                      kTop - 14);
   int64_t prev = 0;
@@ -151,6 +151,21 @@ std::string render_svg(const Waterfall& w) {
       out += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#555\" font-size=\"11.5\">{}</text>\n", kLeft, y + 42 + 14 * static_cast<int>(l),
                          xml(lines[l]));
     prev = s.level;
+  }
+  // Findings and notes under the chart, so the picture carries the advice too.
+  int y = kTop + static_cast<int>(w.steps.size()) * kRowH + 10;
+  for (const jestats::Finding& f : w.findings) {
+    out += fmt::format("<text x=\"16\" y=\"{}\" font-weight=\"bold\" fill=\"#b03a2e\">{}: {}</text>\n", y, xml(f.rule),
+                       xml(f.measured));
+    std::vector<std::string> lines = wrap(f.advice, 150);
+    for (size_t l = 0; l < lines.size() && l < 2; ++l)
+      out += fmt::format("<text x=\"16\" y=\"{}\" fill=\"#555\" font-size=\"11.5\">{}</text>\n", y + 16 + 14 * static_cast<int>(l),
+                         xml(lines[l]));
+    y += 44;
+  }
+  for (const std::string& n : w.notes) {
+    out += fmt::format("<text x=\"16\" y=\"{}\" fill=\"#555\">note: {}</text>\n", y, xml(n));
+    y += 44;
   }
   out += "</svg>\n";
   return out;
