@@ -1,6 +1,6 @@
 #!/bin/sh
 # What jemalloc heap profiling costs, in memory and in CPU, and how well memprof estimates it.
-# Usage: bench/profiling_cost/run.sh [BUILD_DIR] [ROUNDS]
+# Usage: bench/profiling_cost/run.sh [BUILD_DIR] [ROUNDS]   (needs jq and hyperfine)
 #   1. runs testdata/src/size_fixture three times (no profiling; default lg_prof_sample:19;
 #      lg_prof_sample:12), each writing malloc_stats_print JSON and, with profiling, a dump;
 #      prints jemalloc's `allocated` for each, the measured difference to the run without
@@ -28,7 +28,7 @@ for mode in default lg12; do
   a=$(allocated "$out/$mode")
   est=$("$memprof" info --format json "$out/$mode/sizes.heap" | jq '.files[0].profiling_cost.allocated_bytes')
   printf '%-10s %14s %14s %14s %7.2f%%\n' "$mode" "$a" $((a - base)) "$est" \
-    "$(echo "($est - ($a - $base)) * 100 / ($a - $base)" | bc -l)"
+    "$(awk -v e="$est" -v m=$((a - base)) 'BEGIN { print (e - m) * 100 / m }')"
 done
 "$memprof" explain "$out/lg12/sizes.heap" "$out/lg12/stats.json" 2>/dev/null | sed -n '3,5p'
 

@@ -305,4 +305,7 @@ TEST_CASE("bad input: one line, exit 2") {
   CHECK(both.exit_code == 2);
   auto site = run_command({MEMPROF_CLI, "hist", "--by-site", kDir + "/noprof/stats.json"});
   CHECK(site.exit_code == 2);
+  auto accum = run_command({MEMPROF_CLI, "hist", "--alloc-space", kDir + "/exact/sizes.heap"});
+  CHECK(accum.exit_code == 2);
+  CHECK(accum.err.find("prof_accum") != std::string::npos);
 }
