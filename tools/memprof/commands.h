@@ -22,5 +22,7 @@ RunCommand add_stats_command(CLI::App& app);
 RunCommand add_explain_command(CLI::App& app);
 RunCommand add_flame_command(CLI::App& app);
 RunCommand add_hist_command(CLI::App& app);
+RunCommand add_convert_command(CLI::App& app);
+RunCommand add_symbolize_command(CLI::App& app);
 
 }  // namespace memprof::cli

@@ -7,6 +7,7 @@
 #include "memprof/heapparse/parse_dump.h"
 #include "memprof/jestats/profiling_cost.h"
 #include "memprof/render/info_report.h"
+#include "memprof/symbolize/embedded_symbols.h"
 #include "memprof/symbolize/symbolize.h"
 #include "output.h"
 #include "symbol_options.h"
@@ -32,7 +33,7 @@ int run_info(InfoOptions& options) {
       Profile profile = heapparse::read_dump(path, diag);
       render::InfoEntry entry{profile.path, analyze::summarize(profile), profile.name, std::nullopt,
                               jestats::estimate_profiling_cost(profile, SizeClassGeometry{})};
-      if (options.symbols) entry.symbols = symbolize::symbolize_profile(profile, options.symbolize, diag);
+      if (options.symbols) entry.symbols = symbolize::symbolize_auto(profile, options.symbolize, diag);
       entries.push_back(std::move(entry));
     } catch (const InputError& e) {
       print_error(e.what());

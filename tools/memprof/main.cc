@@ -36,6 +36,8 @@ int main(int argc, char** argv) {
   add(add_explain_command);
   add(add_flame_command);
   add(add_hist_command);
+  add(add_convert_command);
+  add(add_symbolize_command);
 
   try {
     app.parse(argc, argv);

@@ -16,6 +16,7 @@
 #include "memprof/heapparse/dump_name.h"
 #include "memprof/heapparse/parse_dump.h"
 #include "memprof/render/units.h"
+#include "memprof/symbolize/embedded_symbols.h"
 #include "output.h"
 #include "symbol_options.h"
 
@@ -92,7 +93,7 @@ void finish_profile_options(ProfileOptions& options) { add_symbol_paths_from_env
 analyze::FrameProfile load_frame_profile(const std::string& path, const ProfileOptions& options, Diagnostics& diag,
                                          const analyze::Suppressions* rules, analyze::SuppressionResult* suppressed) {
   Profile profile = heapparse::read_dump(path, diag);
-  symbolize::symbolize_profile(profile, options.symbols, diag);
+  symbolize::symbolize_auto(profile, options.symbols, diag);  // a symbolized dump needs no binaries
   if (rules) {
     analyze::SuppressionResult result = analyze::apply_suppressions(profile, *rules);
     if (suppressed) *suppressed = std::move(result);

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "memprof/jestats/analysis.h"
 #include "memprof/jestats/read_stats.h"
+#include "memprof/export/openmetrics.h"
 #include "memprof/render/stats_report.h"
 #include "memprof/render/units.h"
 #include "output.h"
@@ -90,6 +91,14 @@ int run_stats(const StatsOptions& options) {
   }
   for (const std::string& v : violations) print_error("limit exceeded: " + v);
 
+  if (options.format == "openmetrics") {  // the current state: the last snapshot of the last file
+    if (options.inputs.size() != 1) {
+      print_error("--format openmetrics describes one process: give one file");
+      return kExitError;
+    }
+    write_stdout(exporter::render_stats_openmetrics(entries.back().analysis));
+    return violations.empty() ? kExitOk : kExitLimitExceeded;
+  }
   std::optional<render::Comparison> compare;
   if (last_of_input.size() == 2) compare = render::Comparison{last_of_input[0], last_of_input[1]};
   render::StatsFormat format = options.format == "json"       ? render::StatsFormat::json
@@ -110,7 +119,7 @@ RunCommand add_stats_command(CLI::App& app) {
       ->required()
       ->expected(1, 2);
   cmd->add_option("--format", options->format, "Output format")
-      ->check(CLI::IsMember({"text", "json", "markdown"}))
+      ->check(CLI::IsMember({"text", "json", "markdown", "openmetrics"}))
       ->capture_default_str();
   cmd->add_option("--fail-frag-above", options->fail_frag_above,
                   "Exit 1 when (active - allocated) / active exceeds PCT percent in any snapshot");

@@ -7,6 +7,7 @@
 #include "memprof/analyze/flame_tree.h"
 #include "memprof/analyze/peek.h"
 #include "memprof/analyze/top.h"
+#include "memprof/export/openmetrics.h"
 #include "memprof/render/peek_report.h"
 #include "memprof/render/top_report.h"
 #include "memprof/render/tree_report.h"
@@ -58,6 +59,8 @@ int run_top(TopOptions& o) {
   flush_warnings(diag);
   check_sample_type_available(profile, type);
 
+  bool openmetrics = o.profile.format == "openmetrics";
+  if ((o.peek || o.tree) && openmetrics) throw InputError("--format openmetrics is for the table; not with --peek or --tree");
   if ((o.peek || o.tree) && o.profile.output_format() == render::Format::csv)
     throw InputError("--format csv is for tables; --peek and --tree print text, markdown or json");
   if (o.peek) {
@@ -84,6 +87,11 @@ int run_top(TopOptions& o) {
   // Violating rows must be visible whatever -n says.
   size_t rows = o.rows;
   for (size_t i : gates.violating_rows) rows = rows ? std::max(rows, i + 1) : 0;
+  if (openmetrics) {
+    write_stdout(exporter::render_top_openmetrics(table, rows));
+    for (const std::string& message : gates.messages) print_warning("limit exceeded: " + message);
+    return gates.messages.empty() ? kExitOk : kExitLimitExceeded;
+  }
   write_stdout(render::render_top(table, report_context(profile, type, o.profile), report_style(o.profile, rows),
                                   o.profile.output_format(), gates));
   report_gates_on_stderr(gates, o.profile);
@@ -98,6 +106,10 @@ RunCommand add_top_command(CLI::App& app) {
   cmd->add_option("dumps", o->profile.inputs,
                   "Heap dumps, summed (.heap, .gz, '-' for stdin); default: the newest *.heap or *.heap.gz here");
   add_profile_options(*cmd, o->profile);
+  // top alone also speaks OpenMetrics: widen the shared --format choices for this command.
+  CLI::Option* format = cmd->get_option("--format");
+  format->get_validator(0)->active(false);
+  format->check(CLI::IsMember({"text", "json", "csv", "markdown", "openmetrics"}));
   cmd->add_option("-n,--rows", o->rows, "Rows to show, 0 for all")->capture_default_str();
   auto* cum = cmd->add_flag("--cum", o->cum, "Sort by cumulative instead of flat");
   auto* peek = cmd->add_option("--peek", o->peek, "Show callers and callees of the functions matching RE")

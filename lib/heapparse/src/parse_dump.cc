@@ -15,6 +15,7 @@
 #include "memprof/heapparse/input.h"
 #include "memprof/heapparse/unsample.h"
 #include "memprof/profile/id_index.h"
+#include "symbol_section.h"
 #include "text_cursor.h"
 
 namespace memprof::heapparse {
@@ -120,7 +121,7 @@ class DumpParser {
  public:
   DumpParser(std::string_view text, const std::string& path, Diagnostics& diag,
              const std::function<void(size_t)>& consumed)
-      : cursor_(text, path), diag_(diag), text_size_(text.size()), text_end_(text.data() + text.size()),
+      : cursor_(text, path), text_(text), diag_(diag), text_size_(text.size()), text_end_(text.data() + text.size()),
         consumed_(consumed) {
     profile_.path = path;
   }
@@ -256,6 +257,7 @@ class DumpParser {
 
   void parse_header() {
     bool terminated = false;
+    if (cursor_.peek() == '-' && starts_with_symbol_section(text_)) read_symbol_section(cursor_, profile_, diag_);
     if (cursor_.at_end()) cursor_.fail_at_end("a 'heap_v2/<period>' or 'heap profile:' header");
     std::string_view line = cursor_.next_line(terminated);
     const char* end = line.data() + line.size();
@@ -437,6 +439,7 @@ class DumpParser {
   }
 
   TextCursor cursor_;
+  std::string_view text_;
   Diagnostics& diag_;
   size_t text_size_;
   const char* text_end_;

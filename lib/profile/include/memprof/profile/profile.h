@@ -87,6 +87,18 @@ struct DumpName {
 };
 std::string_view dump_kind_name(char kind);
 
+// The "--- symbol" section of a symbolized dump (jeprof's form, written by `memprof symbolize`):
+// names for addresses, so the dump can be read without the binaries. Keys are the addresses
+// jeprof looks up: a stack's leaf as written, every caller frame minus one.
+struct EmbeddedSymbol {
+  uint64_t address = 0;
+  std::vector<StringId> names;  // demangled full names, outermost (caller) first, as jeprof lists them
+};
+struct EmbeddedSymbols {
+  std::string binary;                  // the section's "binary=" line, if any
+  std::vector<EmbeddedSymbol> symbols;  // sorted by address, unique
+};
+
 struct Profile {
   std::string path;  // as given by the user, for messages
   DumpFormat format = DumpFormat::heap_v2;
@@ -103,6 +115,7 @@ struct Profile {
   std::vector<Thread> threads;
   std::vector<ThreadSample> thread_samples;
   bool has_maps_section = false;
+  std::optional<EmbeddedSymbols> embedded_symbols;  // set when the dump starts with "--- symbol"
 
   Values total() const;
   RawCounts raw_total() const;
