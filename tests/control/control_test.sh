@@ -127,17 +127,20 @@ permissions)
   finish 0
   ;;
 busy)
-  # The worker holds the dump lock for 1.5 s: a second request meanwhile gets busy; after it,
-  # the minimum interval (5 s here) answers too_soon.
-  MEMPROF_TEST_DUMP_DELAY_MS=1500 MEMPROF_MIN_INTERVAL_MS=5000 start service_fixture --sample 1
+  # The worker holds the dump lock for 3 s: a second request meanwhile gets busy; after it,
+  # the minimum interval (8 s here) answers too_soon.
+  MEMPROF_TEST_DUMP_DELAY_MS=3000 MEMPROF_MIN_INTERVAL_MS=8000 start service_fixture --sample 1
   say "a 4"
   ctl "$pid" dump >"$tmp/d1" 2>&1 &
   slow=$!
-  sleep 0.5
+  for _ in $(seq 50); do  # until the first dump holds the lock
+    [ "$(ctl "$pid" status --format json | field busy)" = true ] && break
+    sleep 0.1
+  done
+  check "status says busy during a dump" test "$(ctl "$pid" status --format json | field busy)" = true
   ctl "$pid" dump --format json >"$tmp/d2" 2>/dev/null
   check "second dump during the first is busy (exit 1)" test $? -eq 1
   check "answer says busy" test "$(field error <"$tmp/d2")" = busy
-  check "status meanwhile says busy" test "$(ctl "$pid" status --format json | field busy)" = true
   wait $slow
   check "first dump succeeded" test -f "$(cat "$tmp/d1")"
   check "first dump parses" "$memprof" info "$(cat "$tmp/d1")" >/dev/null
