@@ -224,6 +224,30 @@ inert)
   check "no jemalloc: one line saying why" grep -q "no jemalloc in this process" "$tmp/e2"
   check "no socket was opened" test -z "$(ls "$MEMPROF_CONTROL_DIR" 2>/dev/null)"
   ;;
+gdb)
+  # A process started without the library: ctl says how to proceed, --gdb dumps through gdb.
+  command -v gdb >/dev/null || { echo "gdb not installed: skipped"; exit 77; }
+  mkfifo "$tmp/in"
+  MALLOC_CONF=prof:true,lg_prof_sample:0,prof_prefix:$tmp/g "$fixtures/service_fixture" <"$tmp/in" >"$tmp/stdout" &
+  rec_pid=$!
+  exec 3>"$tmp/in"
+  say "a 6"
+  ctl "$rec_pid" status 2>"$tmp/err"
+  check "no socket: exit 2" test $? -eq 2
+  check "no socket: suggests --gdb" grep -q -- "--gdb" "$tmp/err"
+  ctl --gdb "$rec_pid" dump >"$tmp/gdb.out" 2>&1
+  status=$?
+  if [ "$status" -ne 0 ] && grep -qi "ptrace" "$tmp/gdb.out"; then echo "gdb cannot attach here: skipped"; exit 77; fi
+  check "ctl --gdb dump succeeds" test "$status" -eq 0
+  f=$(ls "$tmp"/g."$rec_pid".*.m0.heap 2>/dev/null)
+  check "gdb's dump has phase_a" test "$(flat_bytes phase_a "$f")" = 393216
+  check "the process lives on after gdb detached" kill -0 "$rec_pid"
+  ctl --gdb "$rec_pid" status >/dev/null 2>&1
+  check "--gdb supports only dump (exit 2)" test $? -eq 2
+  say quit
+  wait "$rec_pid"
+  rec_pid=
+  ;;
 *)
   echo "unknown case $case_name"
   exit 2
