@@ -224,6 +224,23 @@ inert)
   check "no jemalloc: one line saying why" grep -q "no jemalloc in this process" "$tmp/e2"
   check "no socket was opened" test -z "$(ls "$MEMPROF_CONTROL_DIR" 2>/dev/null)"
   ;;
+limits)
+  # The free-space margin: asking for more free space than any disk has refuses every dump.
+  MEMPROF_LOG=1 MEMPROF_MIN_FREE_MB=1000000000 start service_fixture
+  ctl "$pid" dump --format json >"$tmp/d" 2>/dev/null
+  check "dump refused for lack of space (exit 1)" test $? -eq 1
+  check "answer says no_space" test "$(field error <"$tmp/d")" = no_space
+  check "no dump file was written" test -z "$(ls "$tmp/out"/*.m*.heap 2>/dev/null)"
+  check "MEMPROF_LOG logs each request" grep -q "uid 0: dump" "$tmp/stderr"
+  finish 0
+  # The recorded program's exit status becomes memprof's.
+  "$memprof" record --top 0 --out "$tmp/sh" -- sh -c "exit 3" 2>/dev/null
+  check "exit status of the program is memprof's" test $? -eq 3
+  "$memprof" record --out "$tmp/x" -- /nonexistent/program 2>"$tmp/err"
+  check "a missing program exits 2" test $? -eq 2
+  "$memprof" record --every 5parsecs -- sh -c true 2>"$tmp/err"
+  check "a bad duration exits 2" test $? -eq 2
+  ;;
 gdb)
   # A process started without the library: ctl says how to proceed, --gdb dumps through gdb.
   command -v gdb >/dev/null || { echo "gdb not installed: skipped"; exit 77; }
