@@ -97,7 +97,8 @@ activate)
   check "status counts 2 dumps" test "$(ctl "$pid" status --format json | field dumps)" = 2
   check "reset sets lg_sample" test "$(ctl "$pid" reset 12 --format json | field lg_sample)" = 12
   check "gdump on" test "$(ctl "$pid" gdump on)" = "$pid: high-water dumps on"
-  check "--list shows the process" sh -c "'$memprof' ctl --list | grep -q '^ *$pid '"
+  check "--list shows the process" sh -c "'$memprof' ctl --list | grep -q '^ *$pid  service_fixture  inactive '"
+  check "--list --format json has its pid" sh -c "'$memprof' ctl --list --format json | grep -q '\"pid\": $pid,'"
   finish 0
   check "manifest lists the ctl dumps" test "$(grep -c '"trigger":"ctl"' "$tmp/out/manifest.jsonl")" = 2
   check "manifest lists the final dump" grep -q '"trigger":"final"' "$tmp/out/manifest.jsonl"

@@ -16,6 +16,7 @@
 #include "memprof/live/control_client.h"
 #include "memprof/profile/byte_size.h"
 #include "memprof/profile/diagnostics.h"
+#include "memprof/render/json_writer.h"
 #include "output.h"
 
 namespace memprof::cli {
@@ -79,23 +80,22 @@ std::string stats_json(const live::ControlAnswer& a) {
 
 int run_list(const CtlOptions& o) {
   std::vector<live::ControllableProcess> procs = live::list_controllable_processes();
-  std::string out = o.format == "json" ? "[" : "";
-  for (size_t i = 0; i < procs.size(); ++i) {
-    const live::ControllableProcess& p = procs[i];
-    std::string active = "?";
+  render::JsonWriter json;
+  json.begin_array();
+  std::string out;
+  for (const live::ControllableProcess& p : procs) {
+    std::string active = "unknown";  // the process did not answer in time
     try {
       live::ControlAnswer a = live::control_request(p.socket, "status", 2000);
       active = text_of(a.doc, "active") == "true" ? "active" : "inactive";
     } catch (const InputError&) {
     }
-    if (o.format == "json")
-      out += fmt::format("{}{{\"pid\":{},\"command\":\"{}\",\"socket\":\"{}\",\"profiling\":\"{}\"}}", i ? "," : "",
-                         p.pid, p.command, p.socket, active);
-    else
-      out += fmt::format("{:>8}  {:<16} {:<9} {}\n", p.pid, p.command, active, p.socket);
+    json.begin_object().key("pid").value(p.pid).key("command").value(p.command);
+    json.key("socket").value(p.socket).key("profiling").value(active).end_object();
+    out += fmt::format("{:>8}  {:<16} {:<9} {}\n", p.pid, p.command, active, p.socket);
   }
-  if (o.format == "json") out += "]\n";
-  write_stdout(out);
+  json.end_array();
+  write_stdout(o.format == "json" ? json.take() : out);
   return kExitOk;
 }
 
