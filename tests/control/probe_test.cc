@@ -36,6 +36,14 @@ TEST_CASE("a static jemalloc is found in .symtab at nm's address") {
   CHECK_FALSE(p.file_id.empty());
 }
 
+TEST_CASE("a prefixed build's options go into the prefixed variable") {
+  JemallocProbe p = probe_jemalloc(fixture("prefixed_symbols"));
+  CHECK(p.link == JemallocLink::static_symbols);
+  CHECK(p.prefix == "_rjem_");
+  CHECK(p.conf_env == "_RJEM_MALLOC_CONF");
+  CHECK(p.stats_print != 0);
+}
+
 TEST_CASE("glibc programs and scripts have no jemalloc") {
   CHECK(probe_jemalloc(fixture("service_fixture_glibc")).link == JemallocLink::none);
   test::TempDir dir;
