@@ -237,6 +237,9 @@ limits)
   # The recorded program's exit status becomes memprof's.
   "$memprof" record --top 0 --out "$tmp/sh" -- sh -c "exit 3" 2>/dev/null
   check "exit status of the program is memprof's" test $? -eq 3
+  "$memprof" record --top 0 --out "$tmp/out" -- sh -c true 2>"$tmp/err"
+  check "a directory with an earlier recording is refused (exit 2)" test $? -eq 2
+  check "the refusal names manifest.jsonl" grep -q "manifest.jsonl of an earlier recording" "$tmp/err"
   "$memprof" record --out "$tmp/x" -- /nonexistent/program 2>"$tmp/err"
   check "a missing program exits 2" test $? -eq 2
   "$memprof" record --every 5parsecs -- sh -c true 2>"$tmp/err"

@@ -128,6 +128,10 @@ RecordRun run_recorded(const RecordPlan& plan) {
     std::error_code ec;
     fs::create_directories(plan.out_dir_pattern, ec);
     if (ec) throw InputError(fmt::format("{}: cannot create: {}", plan.out_dir_pattern, ec.message()));
+    // One recording per directory: a second would interleave two processes in one manifest.
+    if (fs::exists(plan.out_dir_pattern + "/manifest.jsonl", ec))
+      throw InputError(fmt::format("{}: holds the manifest.jsonl of an earlier recording; choose another --out",
+                                   plan.out_dir_pattern));
   }
   // Everything the child needs is prepared before fork; the child only substitutes its pid.
   std::vector<std::string> argv = plan.argv;
