@@ -6,7 +6,9 @@
 // Usage: trend_fixture PHASES SCALE
 // Per phase (sizes times SCALE; every size is a multiple of 4 KiB, so exact dumps are exact):
 //   trend::leak_site         leaks kLeakObjects x kLeakSize (grows at a constant rate)
-//   trend::thread_grow_site  leaks kThreadObjects x kThreadSize, in a thread of its own
+//   trend::thread_grow_site  leaks kThreadObjects x kThreadSize, in one worker thread that lives
+//                            through all phases (jemalloc seeds a thread's sampling from its
+//                            TSD address, so short-lived threads would all share one seed)
 //   trend::churn_site        allocates kChurnObjects x kChurnSize and frees them before the dump
 // Once:
 //   trend::steady_site       kSteadyObjects x kSteadySize before the first dump, never freed
@@ -14,7 +16,9 @@
 #include <jemalloc/jemalloc.h>
 
 #include <cstdio>
+#include <condition_variable>
 #include <cstdlib>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -24,7 +28,7 @@ constexpr size_t kLeakObjects = 16, kLeakSize = 4096;
 constexpr size_t kThreadObjects = 4, kThreadSize = 8192;
 constexpr size_t kChurnObjects = 32, kChurnSize = 8192;
 constexpr size_t kSteadyObjects = 64, kSteadySize = 16384;
-constexpr size_t kSpikeObjects = 64, kSpikeSize = 65536;
+constexpr size_t kSpikeObjects = 16, kSpikeSize = 65536;
 constexpr size_t kSpikePhase = 5;
 
 std::vector<void*> g_kept;
@@ -50,12 +54,26 @@ int main(int argc, char** argv) {
   std::vector<void*> spike;
   std::vector<std::vector<void*>> thread_blocks(phases);
   for (auto& v : thread_blocks) v.reserve(kThreadObjects * scale);
+  std::mutex mutex;
+  std::condition_variable changed;
+  size_t requested = 0, done = 0;
+  std::thread worker([&] {
+    for (size_t phase = 0; phase < phases; ++phase) {
+      std::unique_lock lock(mutex);
+      changed.wait(lock, [&] { return requested == phase + 1; });
+      for (size_t i = 0; i < kThreadObjects * scale; ++i) thread_blocks[phase].push_back(thread_grow_site(kThreadSize));
+      done = phase + 1;
+      changed.notify_all();
+    }
+  });
   for (size_t phase = 0; phase < phases; ++phase) {
     for (size_t i = 0; i < kLeakObjects * scale; ++i) g_kept.push_back(leak_site(kLeakSize));
-    std::thread worker([&] {
-      for (size_t i = 0; i < kThreadObjects * scale; ++i) thread_blocks[phase].push_back(thread_grow_site(kThreadSize));
-    });
-    worker.join();
+    {
+      std::unique_lock lock(mutex);
+      requested = phase + 1;
+      changed.notify_all();
+      changed.wait(lock, [&] { return done == phase + 1; });
+    }
     std::vector<void*> churn;
     churn.reserve(kChurnObjects * scale);
     for (size_t i = 0; i < kChurnObjects * scale; ++i) churn.push_back(churn_site(kChurnSize));
@@ -71,6 +89,7 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
+  worker.join();
   g_sink = g_kept.data();
   return 0;
 }

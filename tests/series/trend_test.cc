@@ -30,7 +30,7 @@ void run_fixture(FixtureRun& run, const std::string& conf, size_t scale) {
   CommandResult r = run_command({MEMPROF_TREND_FIXTURE, std::to_string(kPhases), std::to_string(scale)},
                                 {"MALLOC_CONF=prof:true," + conf + ",prof_prefix:" + run.dir.path() + "/tf"});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-  for (const std::string& f : list_files(run.dir.path(), ".heap")) run.dumps.push_back(run.dir.path() + "/" + f);
+  run.dumps = list_files(run.dir.path(), ".heap");
   REQUIRE(run.dumps.size() == kPhases);
 }
 
@@ -104,7 +104,7 @@ TEST_CASE("trend names the leaking sites with their slopes, and only them (exact
     if (a.find("step")->as_u64() == kSpikeStep) {
       found = true;
       CHECK(a.find("kind")->text == "spike");
-      CHECK(number(a, "delta") >= 64 * 65536);
+      CHECK(number(a, "delta") >= 16 * 65536);
       CHECK(a.find("sites")->items.at(0).find("name")->text == "trend::spike_site");
     }
   }
@@ -125,8 +125,8 @@ TEST_CASE("sampled dumps give the same verdicts as exact ones") {
   CHECK(leaks(doc) == kLeaking);
   const jestats::JsonValue* leak = row_named(doc, "trend::leak_site");
   REQUIRE(leak);
-  // 512 KiB per phase, estimated from samples: within a third.
-  CHECK(number(*leak, "slope_per_step") == doctest::Approx(32 * 16 * 4096).epsilon(0.35));
+  // 2 MiB per phase, estimated from about four samples a phase: within a half.
+  CHECK(number(*leak, "slope_per_step") == doctest::Approx(32 * 16 * 4096).epsilon(0.5));
   CHECK(number(*leak, "noise") > 0);
   const jestats::JsonValue* steady = row_named(doc, "trend::steady_site");
   if (steady) CHECK_FALSE(steady->find("leak")->flag);

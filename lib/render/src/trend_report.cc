@@ -22,7 +22,7 @@ std::string basename_of(std::string_view path) { return std::string(path.substr(
 
 std::string signed_value(double v, SampleType type, bool exact) {
   if (std::fabs(v) < 0.5) return "0";
-  return (v > 0 ? "+" : "-") + format_value(std::fabs(v), type, exact);
+  return fmt::format("{}{}", v > 0 ? '+' : '-', format_value(std::fabs(v), type, exact));
 }
 
 std::string p_text(double p) {

@@ -31,7 +31,8 @@ std::string_view time_source_name(TimeSource source);
 std::vector<SeriesDump> order_dumps(const std::vector<std::string>& paths, bool keep_order = false);
 
 // Sets every dump's `time`: file modification times when they increase along the series and
-// span some time (copies made with plain `cp` all carry the same time), else the step index.
+// span at least a second (copies made with plain `cp` all carry about the same time), else the
+// step index.
 TimeSource assign_times(std::vector<SeriesDump>& dumps);
 
 }  // namespace memprof::series
