@@ -122,6 +122,9 @@ TEST_CASE("sampled dumps give the same verdicts as exact ones") {
   run_fixture(run, "lg_prof_sample:19", 32);  // jemalloc's default period, 32 times the sizes
   jestats::JsonValue doc = trend_json(run.dumps);
   CHECK(doc.find("sampled")->flag);
+  std::string found;
+  for (const std::string& name : leaks(doc)) found += name + " ";
+  INFO("leak suspects: ", found);
   CHECK(leaks(doc) == kLeaking);
   const jestats::JsonValue* leak = row_named(doc, "trend::leak_site");
   REQUIRE(leak);

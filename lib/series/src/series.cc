@@ -1,6 +1,9 @@
 #include "memprof/series/series.h"
 
+#include <algorithm>
 #include <charconv>
+#include <exception>
+#include <thread>
 #include <cmath>
 #include <regex>
 
@@ -300,9 +303,34 @@ Series load_series(std::vector<SeriesDump> dumps, const SeriesOptions& options, 
   out.dumps = std::move(dumps);
   out.type = options.type;
   SeriesBuilder builder(options, out);
-  for (size_t i = 0; i < out.dumps.size(); ++i) {
-    Profile p = heapparse::read_dump(out.dumps[i].path, diag);
-    builder.add_dump(i, p, diag);
+  // Parsing is most of the work: dumps are parsed a few at a time in parallel, then reduced in
+  // order on this thread (so ids, and thus the output, do not depend on timing). Only a batch of
+  // profiles is in memory at once.
+  unsigned threads = options.parse_threads ? options.parse_threads
+                                           : std::clamp(std::thread::hardware_concurrency(), 1u, 2u);
+  size_t n = out.dumps.size();
+  for (size_t begin = 0; begin < n; begin += threads) {
+    size_t m = std::min<size_t>(threads, n - begin);
+    std::vector<Profile> batch(m);
+    std::vector<Diagnostics> diags(m);
+    std::vector<std::exception_ptr> errors(m);
+    auto parse = [&](size_t k) {
+      try {
+        batch[k] = heapparse::read_dump(out.dumps[begin + k].path, diags[k]);
+      } catch (...) {
+        errors[k] = std::current_exception();
+      }
+    };
+    std::vector<std::thread> pool;
+    for (size_t k = 1; k < m; ++k) pool.emplace_back(parse, k);
+    parse(0);
+    for (std::thread& t : pool) t.join();
+    for (size_t k = 0; k < m; ++k) {
+      if (errors[k]) std::rethrow_exception(errors[k]);
+      for (std::string& w : diags[k].warnings) diag.warn(std::move(w));
+      builder.add_dump(begin + k, batch[k], diag);
+      batch[k] = Profile{};
+    }
   }
   builder.finish(diag);
   return out;

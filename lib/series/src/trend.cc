@@ -10,10 +10,6 @@ namespace {
 // Changes below half a unit round to zero in every report: not growth.
 constexpr double kUnit = 0.5;
 
-double sqrt_median(const std::vector<double>& variance) {
-  return variance.empty() ? 0 : std::sqrt(std::max(0.0, median(variance)));
-}
-
 }  // namespace
 
 TrendStats trend_stats(const std::vector<double>& values, const std::vector<double>& variance,
@@ -26,7 +22,7 @@ TrendStats trend_stats(const std::vector<double>& values, const std::vector<doub
   auto [lo, hi] = std::ranges::minmax_element(values);
   s.min = *lo;
   s.max = *hi;
-  s.noise = sqrt_median(variance);
+  s.noise = variance.empty() ? 0 : std::sqrt(std::max(0.0, variance.front() + variance.back()));
   if (n < 2) return s;
   std::vector<double> index(n);
   for (size_t i = 0; i < n; ++i) index[i] = static_cast<double>(i);
@@ -109,10 +105,9 @@ TrendReport analyze_trend(const Series& series, TimeSource source, const TrendOp
     const TrendStats& st = row.stats;
     double slope = r.min_slope_per_hour ? st.slope_per_hour.value_or(0) : st.slope_per_step;
     // Growth within the sampling noise is not a leak: the fitted rise over the series must
-    // exceed three standard errors of the difference of two points.
+    // exceed two standard errors of the difference between the first and the last point.
     double rise = st.slope_per_step * static_cast<double>(n > 1 ? n - 1 : 0);
-    row.leak = n >= 3 && st.mk.p_up < options.alpha && slope > r.min_slope && slope > 0 &&
-               rise > 3 * std::sqrt(2.0) * st.noise;
+    row.leak = n >= 3 && st.mk.p_up < options.alpha && slope > r.min_slope && slope > 0 && rise > 2 * st.noise;
     r.rows.push_back(std::move(row));
   }
   std::ranges::sort(r.rows, [&](const TrendRow& a, const TrendRow& b) {

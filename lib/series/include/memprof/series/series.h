@@ -33,6 +33,7 @@ struct SeriesOptions {
   bool sites = true;    // the sites x dumps matrix (trend, diff)
   // Stacks with a frame whose name matches a rule leave the sites (not the merged profile).
   analyze::Suppressions suppressions;
+  unsigned parse_threads = 0;  // dumps parsed at once; 0: up to 2 (hardware permitting)
 };
 
 // One row: an allocation site (the leaf frame of its stacks at the chosen granularity).

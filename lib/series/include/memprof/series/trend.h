@@ -33,7 +33,7 @@ struct TrendStats {
   std::optional<double> slope_per_hour;  // with times
   MannKendall mk;
   double grew_fraction = 0;  // share of steps in which the value grew
-  double noise = 0;          // typical standard error of one point (0 when not sampled)
+  double noise = 0;  // sampling standard error of last - first (0 when not sampled)
 };
 
 struct TrendRow {
