@@ -31,6 +31,10 @@ void run_fixture(FixtureRun& run, const std::string& conf, size_t scale) {
                                 {"MALLOC_CONF=prof:true," + conf + ",prof_prefix:" + run.dir.path() + "/tf"});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   run.dumps = list_files(run.dir.path(), ".heap");
+  // In sequence order: names differ only in the two numbers seq and mN, so shorter comes first.
+  std::ranges::sort(run.dumps, [](const std::string& a, const std::string& b) {
+    return a.size() != b.size() ? a.size() < b.size() : a < b;
+  });
   REQUIRE(run.dumps.size() == kPhases);
 }
 
@@ -181,4 +185,43 @@ TEST_CASE("trend text, CSV, SVG, gates and errors") {
   CHECK(missing.err.find("none.heap") != std::string::npos);
   CommandResult bad_slope = run_command({MEMPROF_CLI, "trend", "--min-slope", "fast", run.dumps[0]});
   CHECK(bad_slope.exit_code == 2);
+}
+
+TEST_CASE("diff and top over three dumps (series engine) agree with one dump at a time") {
+  FixtureRun run;
+  run_fixture(run, "lg_prof_sample:0", 1);
+  std::vector<std::string> three = {run.dumps[0], run.dumps[5], run.dumps[11]};
+  // An empty --suppressions file sends diff down the one-dump-at-a-time path.
+  std::string empty = run.dir.path() + "/empty.supp";
+  write_file(empty, "");
+  std::vector<std::string> engine = {MEMPROF_CLI, "diff", "--format", "json"};
+  engine.insert(engine.end(), three.begin(), three.end());
+  std::vector<std::string> classic = engine;
+  classic.insert(classic.begin() + 2, {"--suppressions", empty});
+  CommandResult a = run_command(engine), b = run_command(classic);
+  REQUIRE_MESSAGE(a.exit_code == 0, a.err);
+  REQUIRE_MESSAGE(b.exit_code == 0, b.err);
+  CHECK(a.out == b.out);
+
+  // top sums the dumps: each site's flat value is the sum of its flat values in each dump.
+  auto top = [](const std::vector<std::string>& dumps) {
+    std::vector<std::string> argv = {MEMPROF_CLI, "top", "--format", "json", "-n", "0"};
+    argv.insert(argv.end(), dumps.begin(), dumps.end());
+    CommandResult r = run_command(argv);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    return jestats::JsonReader(r.out, "stdout").next();
+  };
+  jestats::JsonValue sum = top(three);
+  double total = 0, leak = 0;
+  for (const std::string& d : three) {
+    jestats::JsonValue one = top({d});
+    total += number(one, "total");
+    for (const auto& row : one.find("rows")->items)
+      if (row.find("name")->text == "trend::leak_site") leak += number(row, "flat");
+  }
+  CHECK(number(sum, "total") == doctest::Approx(total));
+  const jestats::JsonValue* leak_row = row_named(sum, "trend::leak_site");
+  REQUIRE(leak_row);
+  CHECK(number(*leak_row, "flat") == (1 + 6 + 12) * 16 * 4096);
+  CHECK(number(*leak_row, "flat") == doctest::Approx(leak));
 }
