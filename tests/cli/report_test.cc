@@ -212,6 +212,17 @@ TEST_CASE("counts too large to add up saturate instead of wrapping negative") {
                                         "1: 9223372036854775807 [0: 0] @ 0x1 0x2\n1: 9223372036854775807 [0: 0] @ 0x1 0x3\n");
   JsonValue top = run_json({"top", dir.path() + "/huge.heap"});
   CHECK(number(top, "total") == INT64_MAX);
+  // The raw counts are integers summed as written: without saturation the two records would wrap
+  // to -2 (the display above clamps a double and would not notice).
+  JsonValue info = run_json({"info", dir.path() + "/huge.heap"});
+  const JsonValue& raw = *info.find("files")->items[0].find("raw_totals");
+  CHECK(number(raw, "inuse_space") == INT64_MAX);
+  CHECK(number(raw, "inuse_objects") == 2);
+  write_file(dir.path() + "/many.heap", "heap profile: 1: 9223372036854775807 [0: 0] @ heap_v2/524288\n"
+                                        "9223372036854775807: 8 [0: 0] @ 0x1 0x2\n9223372036854775807: 8 [0: 0] @ 0x1 0x3\n");
+  JsonValue many = run_json({"info", dir.path() + "/many.heap"});
+  CHECK(number(*many.find("files")->items[0].find("raw_totals"), "inuse_objects") == INT64_MAX);
+  CHECK(number(*many.find("files")->items[0].find("raw_totals"), "inuse_space") == 16);
 }
 
 TEST_CASE("with no dump named, the newest process's dumps are used in sequence order") {
