@@ -17,6 +17,7 @@
 #include "memprof/render/units.h"
 #include "memprof/symbolize/embedded_symbols.h"
 #include "output.h"
+#include "series_inputs.h"
 #include "symbol_options.h"
 
 namespace memprof::cli {
@@ -114,7 +115,8 @@ void filter_in_place(analyze::FrameProfile& profile, const ProfileOptions& optio
 analyze::FrameProfile load_frame_profiles(const std::vector<std::string>& paths, const ProfileOptions& options,
                                           Diagnostics& diag) {
   analyze::FrameProfile merged;
-  for (size_t i = 0; i < paths.size(); ++i) {
+  if (paths.size() >= kSeriesEngineMinDumps) merged = load_summed_profile(paths, options, diag);  // symbolized once
+  for (size_t i = 0; i < paths.size() && paths.size() < kSeriesEngineMinDumps; ++i) {
     analyze::FrameProfile one = load_frame_profile(paths[i], options, diag);
     if (paths.size() == 1) merged = std::move(one);
     else merge_into(merged, one);
