@@ -114,7 +114,7 @@ TEST_CASE("diff labels: NEW only when absent in BASE and present in NEW; in-betw
   CHECK(doc.find("transient")->items[0].find("name")->text == "blip");
   CHECK(*doc.find("transient")->items[0].find("peak")->as_i64() == 700);
   REQUIRE(doc.find("rows")->items.size() == 1);
-  CHECK(doc.find("rows")->items[0].find("new")->text == "true");
+  CHECK(doc.find("rows")->items[0].find("name")->text == "late");
 }
 
 TEST_CASE("diff with no dump named takes the newest process that has two dumps") {

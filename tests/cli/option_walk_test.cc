@@ -61,7 +61,7 @@ std::string value_for(const std::string& sub, const HelpOption& o, const std::st
   static const std::map<std::string, std::string> kByName = {
       {"--title", "T"},          {"--subtitle", "S"},      {"--colors", "hot"},   {"--minwidth", "0.5"},
       {"--min-delta", "1KiB"},   {"--base", "named1.heap"}, {"--buckets", "pow2"}, {"--width", "1200"},
-      {"--min-percent", "1"},    {"--rows", "5"},          {"--thread", "0"},     {"--to", "folded"},
+      {"--min-percent", "1"},    {"--rows", "5"}, {"--alpha", "0.05"}, {"--min-slope", "1KiB/step"},          {"--thread", "0"},     {"--to", "folded"},
       {"--smaps", "smaps_rollup"}, {"--suppressions", "supp.txt"}, {"--output", "out.file"},
   };
   if (auto it = kByName.find(o.name); it != kByName.end()) return it->second;
@@ -88,6 +88,7 @@ Shape shape_of(const std::string& sub, const std::string& option) {
   if (sub == "stats") return {{}, {stats}};
   if (sub == "explain") return {{}, {"named1.heap", stats}};
   if (sub == "diff") return {{}, {"named1.heap", "named2.heap"}};
+  if (sub == "trend") return {{}, {"named1.heap", "named3.heap", "named2.heap"}};
   if (sub == "convert") {
     if (option == "--to") return {{}, {"named2.heap"}};
     if (option == "--threads" || option == "--no-symbolize") return {{"--to", "pprof"}, {"named2.heap"}};
@@ -116,6 +117,7 @@ TEST_CASE("every option of every subcommand, placed before the dump, leaves the 
   const std::string dumps = MEMPROF_FIXTURE_DUMPS;
   fs::copy_file(dumps + "/phase1.heap", "named1.heap");
   fs::copy_file(dumps + "/phase3.heap", "named2.heap");
+  fs::copy_file(dumps + "/phase2.heap", "named3.heap");
   fs::create_directory("bin");
   fs::copy_file(std::string(MEMPROF_BINARY_DIR) + "/tests/fixtures/heap_fixture", "bin/heap_fixture");
   memprof::test::write_file("supp.txt", "leak:no_such_function\n");
@@ -125,8 +127,20 @@ TEST_CASE("every option of every subcommand, placed before the dump, leaves the 
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   memprof::test::write_file("decoy.heap", "heap_v2/524288\n  t*: decoy-was-read\n");
 
-  const std::vector<std::string> subcommands = {"info", "top",  "diff",    "stats",    "explain",
-                                                "flame", "hist", "convert", "symbolize"};
+  // Every subcommand `memprof --help` lists, but those that run or talk to a live process.
+  const std::set<std::string> live = {"record", "ctl"};
+  std::vector<std::string> subcommands;
+  {
+    Run help = run({"--help"});
+    REQUIRE(help.out.find("Subcommands:") != std::string::npos);
+    std::istringstream lines(help.out.substr(help.out.find("Subcommands:")));
+    static const std::regex kCommand(R"(^  ([a-z]+)\s)");
+    for (std::string line; std::getline(lines, line);) {
+      std::smatch m;
+      if (std::regex_search(line, m, kCommand) && !live.contains(m[1])) subcommands.push_back(m[1]);
+    }
+  }
+  CHECK(subcommands.size() >= 10);
   size_t runs = 0;
   std::set<std::string> option_types;
   for (const std::string& sub : subcommands) {

@@ -11,6 +11,7 @@
 #include "option_types.h"
 #include "output.h"
 #include "profile_options.h"
+#include "series_inputs.h"
 
 namespace memprof::cli {
 
@@ -48,6 +49,18 @@ int run_diff(DiffCommandOptions& o) {
     rules = analyze::parse_suppressions(text.text(), heapparse::input_name(*o.suppressions), diag);
   }
   SampleType type = o.profile.sample_type();
+  if (o.profile.inputs.size() >= kSeriesEngineMinDumps && !o.suppressions) {  // a series: symbolized once
+    uint64_t period = 0;
+    analyze::DiffTable table = diff_series(o.profile.inputs, o.profile, {.normalize = o.normalize}, period, diag);
+    flush_warnings(diag);
+    render::GateResult gates = render::check_diff_gates(table, o.gates, o.profile.exact_bytes);
+    print_gates(gates);  // first, so CI logs show them whatever the format
+    render::DiffReportInput input{.table = table, .dumps = o.profile.inputs, .sample_period = period,
+                                  .normalized = o.normalize, .growth_only = o.growth_only,
+                                  .frame_label = report_context({}, type, o.profile).frame_label};
+    write_stdout(render::render_diff(input, report_style(o.profile, o.rows), o.profile.output_format(), gates));
+    return gates.exit_status();
+  }
   // Suppressed bytes are reported for the NEW dump; a rule counts if it matched in any dump.
   analyze::SuppressionResult suppressed;
   std::vector<char> rules_used(rules.patterns.size());

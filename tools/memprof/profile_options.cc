@@ -8,7 +8,6 @@
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
-#include <regex>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -19,6 +18,7 @@
 #include "memprof/symbolize/embedded_symbols.h"
 #include "option_types.h"
 #include "output.h"
+#include "series_inputs.h"
 #include "symbol_options.h"
 #include "symbol_warnings.h"
 
@@ -102,11 +102,13 @@ void filter_in_place(analyze::FrameProfile& profile, const ProfileOptions& optio
     profile = analyze::apply_filters(profile, f);
     if (!selection) return;
     if (!selection->filtered) selection->unmatched = unmatched;  // first profile: all it missed
-    else std::erase_if(selection->unmatched, [&](const std::string& u) { return std::ranges::find(unmatched, u) == unmatched.end(); });
+    else
+      std::erase_if(selection->unmatched,
+                    [&](const std::string& u) { return std::ranges::find(unmatched, u) == unmatched.end(); });
     selection->filtered = true;
     selection->total_before += before;
-  } catch (const std::regex_error& e) {
-    throw InputError(fmt::format("invalid regular expression in a filter: {}", e.what()));
+  } catch (const analyze::RegexError& e) {
+    throw InputError(fmt::format("--focus/--ignore/--hide/--show-from: {}", e.what()));
   }
 }
 
@@ -121,7 +123,8 @@ void check_selection(const Selection& selection, bool gates_set, Diagnostics& di
 analyze::FrameProfile load_frame_profiles(const std::vector<std::string>& paths, const ProfileOptions& options,
                                           Diagnostics& diag, Selection* selection) {
   analyze::FrameProfile merged;
-  for (size_t i = 0; i < paths.size(); ++i) {
+  if (paths.size() >= kSeriesEngineMinDumps) merged = load_summed_profile(paths, options, diag);  // symbolized once
+  for (size_t i = 0; i < paths.size() && paths.size() < kSeriesEngineMinDumps; ++i) {
     analyze::FrameProfile one = load_frame_profile(paths[i], options, diag);
     if (paths.size() == 1) merged = std::move(one);
     else merge_into(merged, one);

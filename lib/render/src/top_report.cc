@@ -23,7 +23,8 @@ size_t shown_rows(const analyze::TopTable& table, const ReportStyle& style) {
 constexpr double kFewSamples = 30;
 
 bool few_samples(const analyze::TopTable& table, const analyze::TopRow& row) {
-  return table.sample_period > 1 && row.flat_samples < kFewSamples;
+  // total_samples is 0 when the profile carries no sampled counts (nothing to say then).
+  return table.sample_period > 1 && table.total_samples > 0 && row.flat_samples < kFewSamples;
 }
 
 // "±0.4% sampling error (61234 sampled objects)", for sampled dumps.
