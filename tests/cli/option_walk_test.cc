@@ -45,7 +45,7 @@ std::vector<HelpOption> help_options(const std::string& sub) {
   Run help = run({sub, "--help"});
   REQUIRE(help.status == 0);
   std::vector<HelpOption> options;
-  static const std::regex kLine(R"(^\s+(?:-\w,)?(--[a-z][a-z0-9-]*)(?: ([A-Z][A-Z|%]*)(?=[\s:=]|$))?)");
+  static const std::regex kLine(R"(^\s+(?:-\w,)?(--[a-z][a-z0-9-]*)(?: ([A-Z][A-Z|%]*)(?=[\s:=[]|$))?)");
   std::istringstream lines(help.out);
   for (std::string line; std::getline(lines, line);) {
     std::smatch m;
