@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   add(add_symbolize_command);
   add(add_record_command);
   add(add_ctl_command);
+  add(add_trend_command);
 
   try {
     app.parse(argc, argv);
