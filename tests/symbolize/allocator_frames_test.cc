@@ -74,3 +74,67 @@ TEST_CASE("trimming stops at the first user frame, and cuts unknown frames befor
   CHECK(b.top(2) == std::vector<std::string>{"je_malloc", "operator new"});
   CHECK(b.p.thread_samples[0].stack == b.p.samples[0].stack);
 }
+
+TEST_CASE("built-in allocation wrappers: each family's documented example, and look-alikes that are not") {
+  symbolize::AllocatorMatcher matcher;
+  for (const symbolize::WrapperFamily& w : symbolize::builtin_alloc_wrappers())
+    CHECK_MESSAGE(matcher.family(w.example) == w.project, w.example);
+  struct Case {
+    const char* name;
+    const char* family;
+  };
+  for (Case c : {Case{"zmalloc", "Redis/Valkey/KeyDB zmalloc"}, Case{"zcalloc_num", "Redis/Valkey/KeyDB zmalloc"},
+                 Case{"ztryrealloc_usable_internal", "Redis/Valkey/KeyDB zmalloc"},
+                 Case{"zstrdup", "Redis/Valkey/KeyDB zmalloc"}, Case{"__rdl_alloc_zeroed", "Rust alloc"},
+                 Case{"alloc::raw_vec::finish_grow", "Rust alloc"},
+                 Case{"alloc::raw_vec::RawVec::grow_amortized", "Rust alloc"},
+                 Case{"<alloc::alloc::Global as core::alloc::Allocator>::allocate", "Rust alloc"},
+                 Case{"std::allocator_traits::allocate", "libstdc++ allocators"},
+                 Case{"__gnu_cxx::new_allocator::allocate", "libstdc++ allocators"},
+                 Case{"__strdup", "libc string copies"}, Case{"strndup", "libc string copies"},
+                 Case{"PyMem_RawMalloc", "CPython allocators"}, Case{"_PyObject_Malloc", "CPython allocators"},
+                 Case{"pymalloc_alloc", "CPython allocators"}, Case{"je_malloc", "allocator"}})
+    CHECK_MESSAGE(matcher.family(c.name) == c.family, c.name);
+  for (const char* name : {"_sdsnewlen", "dictAddRaw", "zset_add", "zslInsert", "std::vector::push_back",
+                           "alloc::vec::Vec::push", "PyList_Append", "strdup_user", "main"})
+    CHECK_MESSAGE(matcher.family(name).empty(), name);
+}
+
+// jemalloc <- zmalloc <- my_xmalloc <- app::site <- main, and the same without my_xmalloc.
+static void build_wrapper_stacks(Builder& b) {
+  LocationId je = b.loc("", "/usr/lib/libjemalloc.so.2");
+  LocationId zmalloc = b.loc("zmalloc");
+  LocationId mine = b.loc("my_xmalloc");
+  LocationId user = b.loc("app::site");
+  LocationId main_fn = b.loc("main");
+  b.p.samples.push_back({b.p.stacks.intern(std::vector<LocationId>{je, zmalloc, mine, user, main_fn}), {}, {}});
+  b.p.samples.push_back({b.p.stacks.intern(std::vector<LocationId>{je, zmalloc, user, main_fn}), {}, {}});
+}
+
+TEST_CASE("--alloc-wrapper patterns: trimmed like wrappers, reported per function; bad ones rejected") {
+  Builder b;
+  build_wrapper_stacks(b);
+  std::vector<symbolize::TrimmedFunction> trimmed;
+  size_t removed = symbolize::trim_allocator_frames(b.p, symbolize::AllocatorMatcher({"^my_x"}), &trimmed);
+  CHECK(removed == 5);
+  CHECK(b.top(0) == std::vector<std::string>{"app::site", "main"});
+  CHECK(b.top(1) == std::vector<std::string>{"app::site", "main"});
+  REQUIRE(trimmed.size() == 3);
+  CHECK(trimmed[0].name == "libjemalloc.so.2 (no symbol)");
+  CHECK(trimmed[0].frames == 2);
+  CHECK(trimmed[1].name == "zmalloc");
+  CHECK(trimmed[1].family == "Redis/Valkey/KeyDB zmalloc");
+  CHECK(trimmed[2].name == "my_xmalloc");
+  CHECK(trimmed[2].family == "--alloc-wrapper");
+  CHECK(trimmed[2].frames == 1);
+
+  // Without the pattern my_xmalloc is user code: the first stack stops there.
+  Builder plain;
+  build_wrapper_stacks(plain);
+  CHECK(symbolize::trim_allocator_frames(plain.p) == 4);
+  CHECK(plain.top(0) == std::vector<std::string>{"my_xmalloc", "app::site", "main"});
+
+  CHECK(symbolize::check_alloc_wrapper("^z(malloc").find("missing )") != std::string::npos);
+  CHECK(symbolize::check_alloc_wrapper("^z(malloc)$").empty());
+  CHECK_THROWS_AS(symbolize::AllocatorMatcher({"("}), std::invalid_argument);
+}

@@ -97,7 +97,7 @@ std::string convert_symbolized(const ConvertOptions& o, Diagnostics& diag) {
   symbols.keep_allocator_frames = true;
   symbolize::SymbolizeReport report = symbolize::symbolize_profile(p, symbols, diag);
   exporter::RecordThreads threads = exporter::record_threads(p);
-  if (!o.profile.symbols.keep_allocator_frames) symbolize::trim_allocator_stacks(p);
+  if (!o.profile.symbols.keep_allocator_frames) symbolize::trim_allocator_stacks(p, o.profile.symbols);
   if (report.resolved == 0 && report.addresses > 0)
     diag.warn(fmt::format("{}: no address could be named from the binaries; the output names them by module and offset",
                           p.path));

@@ -8,7 +8,6 @@
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
-#include <regex>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -108,8 +107,8 @@ void filter_in_place(analyze::FrameProfile& profile, const ProfileOptions& optio
   if (!options.filters.any()) return;
   try {
     profile = analyze::apply_filters(profile, options.filters);
-  } catch (const std::regex_error& e) {
-    throw InputError(fmt::format("invalid regular expression in a filter: {}", e.what()));
+  } catch (const analyze::RegexError& e) {
+    throw InputError(fmt::format("--focus/--ignore/--hide/--show-from: {}", e.what()));
   }
 }
 

@@ -19,7 +19,18 @@ void add_symbol_options(CLI::App& cmd, symbolize::SymbolizeOptions& options) {
       ->option_text("DIR")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd.add_flag("--keep-allocator-frames", options.keep_allocator_frames,
-               "Keep malloc, operator new and jemalloc internals at the top of stacks");
+               "Keep malloc, operator new, jemalloc internals and allocation wrappers (zmalloc, "
+               "__rust_alloc, std::allocator, strdup, PyMem_Malloc, ...) at the top of stacks");
+  cmd.add_option("--alloc-wrapper", options.alloc_wrappers,
+                 "Also trim functions whose short name this RE2 pattern finds, like the built-in "
+                 "allocation wrappers (repeatable), e.g. '^xmalloc$'")
+      ->option_text("RE")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false)  // one pattern per --alloc-wrapper: the next word is an input
+      ->check([](const std::string& pattern) {
+        std::string error = symbolize::check_alloc_wrapper(pattern);
+        return error.empty() ? error : "bad pattern '" + pattern + "': " + error;
+      });
 }
 
 void add_symbol_paths_from_env(symbolize::SymbolizeOptions& options) {

@@ -31,6 +31,13 @@ std::string render_symbols_text(const std::string& dump_path, const symbolize::S
     if (!debug_note.empty()) fmt::format_to(it, "  {:>15}  {}\n", "", debug_note);
     for (const std::string& problem : m->problems) fmt::format_to(it, "  {:>15}  problem: {}\n", "", problem);
   }
+  // What trimming took off the top of stacks, so no frame disappears without a trace.
+  if (!report.trimmed.empty()) {
+    fmt::format_to(it, "trimmed from the top of stacks (--keep-allocator-frames keeps them):\n");
+    fmt::format_to(it, "  {:>15}  {:<28}  {}\n", "frames", "kind", "function");
+    for (const symbolize::TrimmedFunction& t : report.trimmed)
+      fmt::format_to(it, "  {:>15}  {:<28}  {}\n", t.frames, t.family, t.name);
+  }
   return out;
 }
 
@@ -39,6 +46,15 @@ void write_symbols_json(JsonWriter& json, const symbolize::SymbolizeReport& repo
   json.key("addresses").value(static_cast<uint64_t>(report.addresses));
   json.key("resolved").value(static_cast<uint64_t>(report.resolved));
   json.key("trimmed_frames").value(static_cast<uint64_t>(report.trimmed_frames));
+  json.key("trimmed").begin_array();
+  for (const symbolize::TrimmedFunction& t : report.trimmed) {
+    json.begin_object();
+    json.key("function").value(t.name);
+    json.key("kind").value(t.family);
+    json.key("frames").value(static_cast<uint64_t>(t.frames));
+    json.end_object();
+  }
+  json.end_array();
   json.key("modules").begin_array();
   for (const symbolize::ModuleReport& m : report.modules) {
     json.begin_object();

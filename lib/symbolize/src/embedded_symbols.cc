@@ -60,11 +60,14 @@ SymbolizeReport symbolize_from_embedded(Profile& p, const SymbolizeOptions& opti
   if (size_t missing = report.addresses - report.resolved)
     diag.warn(p.path + ": " + std::to_string(missing) + " of " + std::to_string(report.addresses) +
               " addresses have no name in the dump's symbol section");
-  if (!options.keep_allocator_frames) report.trimmed_frames = trim_allocator_frames(p);
+  if (!options.keep_allocator_frames)
+    report.trimmed_frames = trim_allocator_frames(p, AllocatorMatcher(options.alloc_wrappers), &report.trimmed);
   return report;
 }
 
-size_t trim_allocator_stacks(Profile& profile) { return trim_allocator_frames(profile); }
+size_t trim_allocator_stacks(Profile& profile, const SymbolizeOptions& options) {
+  return trim_allocator_frames(profile, AllocatorMatcher(options.alloc_wrappers));
+}
 
 SymbolizeReport symbolize_auto(Profile& profile, const SymbolizeOptions& options, Diagnostics& diag) {
   if (profile.embedded_symbols) return symbolize_from_embedded(profile, options, diag);

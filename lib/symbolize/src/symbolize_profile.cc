@@ -112,12 +112,15 @@ uint64_t lookup_address(const Profile& p, const Mapping& mapping, const ElfFile&
 // threads by compilation unit, never by address range: LLVM parses a unit's DIEs and line table
 // on the first lookup in it, per DWARFContext, so two threads touching the same unit would each
 // pay that (the dominant cost). Units go to threads by address count, largest first.
-void run_dwarf(std::vector<Module>& modules, unsigned threads, Diagnostics& diag) {
+void run_dwarf(std::vector<Module>& modules, unsigned threads, size_t min_split, Diagnostics& diag) {
+  // Each task is written by the one worker that claimed it; the module's shared fields are
+  // written only after the join (chains by disjoint index), so workers never share a write.
   struct Task {
     Module* module;
     std::vector<uint32_t> indices;  // into lookup_addresses; empty means all of them
     std::unique_ptr<DwarfLookup> opened;  // the context used to split the module, reused
     std::shared_ptr<const void> strings;  // of the lookup that ran the task
+    std::string error;                    // the first problem this task saw
     size_t size() const { return indices.empty() ? module->lookup_addresses.size() : indices.size(); }
   };
   std::vector<Task> tasks;
@@ -125,7 +128,8 @@ void run_dwarf(std::vector<Module>& modules, unsigned threads, Diagnostics& diag
     if (!m.dwarf_file || m.lookup_addresses.empty()) continue;
     m.chains.resize(m.lookup_addresses.size());
     size_t n = m.lookup_addresses.size();
-    if (threads < 2 || n < 512) {
+    m.report.dwarf_parts = 1;
+    if (threads < 2 || n < std::max<size_t>(min_split, 1)) {
       tasks.push_back({&m, {}, nullptr});
       continue;
     }
@@ -151,12 +155,12 @@ void run_dwarf(std::vector<Module>& modules, unsigned threads, Diagnostics& diag
       tasks.push_back({&m, std::move(part), nullptr});
     }
     tasks[tasks.size() - parts.size()].opened = std::move(dwarf);
+    m.report.dwarf_parts = parts.size();
   }
   // Biggest first, so a long task does not start last.
   std::ranges::stable_sort(tasks, [](const Task& a, const Task& b) { return a.size() > b.size(); });
   if (tasks.empty()) return;
   std::atomic<size_t> next{0};
-  std::vector<std::string> errors(modules.size());
   auto worker = [&] {
     Module* current = nullptr;
     std::unique_ptr<DwarfLookup> dwarf;
@@ -171,7 +175,7 @@ void run_dwarf(std::vector<Module>& modules, unsigned threads, Diagnostics& diag
         dwarf = DwarfLookup::open(current->dwarf_file->file->bytes().data(), current->dwarf_file->file->bytes().size(),
                                   current->dwarf_file->path(),
                                   current->dwp_path, error);
-        if (!dwarf) errors[current - modules.data()] = error;
+        if (!dwarf) task.error = error;
       }
       if (!dwarf) continue;
       task.strings = dwarf->strings();
@@ -179,8 +183,7 @@ void run_dwarf(std::vector<Module>& modules, unsigned threads, Diagnostics& diag
         for (size_t i = 0; i < current->lookup_addresses.size(); ++i)
           current->chains[i] = dwarf->lookup(current->lookup_addresses[i]);
       for (uint32_t i : task.indices) current->chains[i] = dwarf->lookup(current->lookup_addresses[i]);
-      std::string error = dwarf->first_error();
-      if (!error.empty() && errors[current - modules.data()].empty()) errors[current - modules.data()] = error;
+      task.error = dwarf->first_error();
     }
   };
   unsigned n_threads = std::min<unsigned>(threads, tasks.size());
@@ -188,8 +191,14 @@ void run_dwarf(std::vector<Module>& modules, unsigned threads, Diagnostics& diag
   for (unsigned i = 1; i < n_threads; ++i) pool.emplace_back(worker);
   worker();
   for (std::thread& t : pool) t.join();
-  for (Task& task : tasks)
+  // One problem per module: the first task's (in task order, so the report does not depend on
+  // which thread finished first).
+  std::vector<std::string> errors(modules.size());
+  for (Task& task : tasks) {
     if (task.strings) task.module->chain_strings.push_back(std::move(task.strings));
+    std::string& error = errors[task.module - modules.data()];
+    if (error.empty()) error = std::move(task.error);
+  }
   for (size_t i = 0; i < modules.size(); ++i)
     if (!errors[i].empty()) {
       std::string problem = "DWARF of " + modules[i].dwarf_file->path() + ": " + errors[i];
@@ -349,17 +358,19 @@ struct RawFrame {
   uint32_t line = 0, column = 0;
 };
 
-}  // namespace
-
-SymbolizeReport symbolize_profile(Profile& p, const SymbolizeOptions& options, Diagnostics& diag) {
-  SymbolizeReport report;  p.functions.clear();  // symbolizing again starts over; every location's lines are rebuilt below
+// Step 1: the locations that are a stack's leaf (their address is the PC, not a return address).
+std::vector<uint8_t> leaf_locations(const Profile& p) {
   std::vector<uint8_t> is_leaf(p.locations.size(), 0);
   for (size_t s = 0; s < p.stacks.size(); ++s) {
     auto frames = p.stacks.frames(StackId{static_cast<uint32_t>(s)});
     if (!frames.empty()) is_leaf[frames.front().value()] = 1;
   }
+  return is_leaf;
+}
 
-  // Group locations by module (path, deleted); remember which mappings matter for matching.
+// Step 2: group locations by module (path, deleted), with the mappings that matter for matching
+// its file: those holding addresses, and the executable ones of the same file.
+std::vector<Module> group_by_module(const Profile& p) {
   std::vector<Module> modules;
   std::map<std::pair<std::string_view, bool>, size_t> module_index;
   std::vector<uint32_t> mapping_module(p.mappings.size(), UINT32_MAX);
@@ -380,33 +391,36 @@ SymbolizeReport symbolize_profile(Profile& p, const SymbolizeOptions& options, D
     }
     return modules[mapping_module[mi]];
   };
-  for (size_t i = 0; i < p.locations.size(); ++i) {
-    p.locations[i].lines.clear();
-    ++report.addresses;
-    if (!p.locations[i].mapping.valid()) continue;
-    module_for_mapping(p.locations[i].mapping.value()).locations.push_back(static_cast<uint32_t>(i));
-  }
+  for (size_t i = 0; i < p.locations.size(); ++i)
+    if (p.locations[i].mapping.valid())
+      module_for_mapping(p.locations[i].mapping.value()).locations.push_back(static_cast<uint32_t>(i));
   for (size_t mi = 0; mi < p.mappings.size(); ++mi)
     if (p.mappings[mi].executable && mapping_module[mi] == UINT32_MAX &&
         module_index.contains({str_or_empty(p, p.mappings[mi].path), p.mappings[mi].deleted}))
       module_for_mapping(static_cast<uint32_t>(mi));
+  for (Module& m : modules) m.report.addresses = m.locations.size();
+  return modules;
+}
 
-  // The main executable: the module --binary names by basename, else the lowest file mapping.
-  const Module* main_module = nullptr;
-  if (!options.binary.empty()) {
+// The module --binary stands for: the one with its basename, else the lowest file mapping's.
+const Module* find_main_module(const Profile& p, const std::vector<Module>& modules, const std::string& binary) {
+  if (binary.empty()) return nullptr;
+  for (const Module& m : modules)
+    if (!m.locations.empty() && basename_of(m.dump_path) == basename_of(binary)) return &m;
+  for (const Mapping& mapping : p.mappings) {
+    if (!mapping.executable || is_special_path(str_or_empty(p, mapping.path)) || mapping.deleted) continue;
     for (const Module& m : modules)
-      if (!m.locations.empty() && basename_of(m.dump_path) == basename_of(options.binary)) main_module = &m;
-    if (!main_module)
-      for (const Mapping& m : p.mappings)
-        if (m.executable && !is_special_path(str_or_empty(p, m.path)) && !m.deleted) {
-          auto it = module_index.find({str_or_empty(p, m.path), false});
-          if (it != module_index.end()) main_module = &modules[it->second];
-          break;
-        }
+      if (!m.deleted && m.dump_path == str_or_empty(p, mapping.path)) return &m;
+    return nullptr;
   }
+  return nullptr;
+}
 
+// Step 3: find and verify each module's file, then read its symbols (step 4) and note whether
+// it has DWARF.
+void locate_files(std::vector<Module>& modules, const Module* main_module, const SymbolizeOptions& options,
+                  Diagnostics& diag) {
   for (Module& m : modules) {
-    m.report.addresses = m.locations.size();
     if (m.locations.empty()) continue;
     if (is_special_path(m.dump_path)) {
       m.report.symbol_source = "none";
@@ -426,63 +440,76 @@ SymbolizeReport symbolize_profile(Profile& p, const SymbolizeOptions& options, D
     m.report.used_path = m.binary->path();
     if (!m.binary->elf.build_id().empty()) m.report.build_id = m.binary->elf.build_id();
     load_symbols(m, options);
-    if (m.dwarf_file) {
-      for (uint32_t loc : m.locations) {
-        bool ok;
-        uint64_t a = lookup_address(p, p.mappings[p.locations[loc].mapping.value()], m.binary->elf, loc, is_leaf, ok);
-        if (ok) m.lookup_addresses.push_back(a);
-      }
-      std::ranges::sort(m.lookup_addresses);
-      m.lookup_addresses.erase(std::unique(m.lookup_addresses.begin(), m.lookup_addresses.end()),
-                               m.lookup_addresses.end());
-    }
   }
+}
 
-  unsigned threads = options.threads ? options.threads : std::min(2u, std::max(1u, std::thread::hardware_concurrency()));
-  run_dwarf(modules, threads, diag);
+// Step 5a: each module's DWARF work list, the unique lookup addresses in address order.
+void collect_dwarf_addresses(const Profile& p, std::vector<Module>& modules, const std::vector<uint8_t>& is_leaf) {
+  for (Module& m : modules) {
+    if (!m.dwarf_file) continue;
+    for (uint32_t loc : m.locations) {
+      bool ok;
+      uint64_t a = lookup_address(p, p.mappings[p.locations[loc].mapping.value()], m.binary->elf, loc, is_leaf, ok);
+      if (ok) m.lookup_addresses.push_back(a);
+    }
+    std::ranges::sort(m.lookup_addresses);
+    m.lookup_addresses.erase(std::unique(m.lookup_addresses.begin(), m.lookup_addresses.end()), m.lookup_addresses.end());
+  }
+}
 
-  // Pass 1: each location's frames as views into chains and symbol tables.
+// Step 6 for one location: its frames as views into the DWARF chain and the symbol table.
+void resolve_location(const Profile& p, Module& m, uint32_t loc, const std::vector<uint8_t>& is_leaf,
+                      std::deque<std::string>& fallback_names, ViewNumbering& names, ViewNumbering& files,
+                      std::vector<RawFrame>& frames) {
+  const Location& location = p.locations[loc];
+  bool ok;
+  uint64_t a = lookup_address(p, p.mappings[location.mapping.value()], m.binary->elf, loc, is_leaf, ok);
+  if (!ok) return;
+  const SymbolTable::Entry* symbol = m.symbols.lookup(a);
+  const std::vector<InlineFrame>* chain = nullptr;
+  if (m.dwarf_file) {
+    auto it = std::ranges::lower_bound(m.lookup_addresses, a);
+    if (it != m.lookup_addresses.end() && *it == a) chain = &m.chains[it - m.lookup_addresses.begin()];
+  }
+  if (chain && !chain->empty()) {
+    // Neither DWARF nor a symbol naming the function means unknown, whatever the line table says.
+    if (chain->back().function.empty() && !symbol) return;
+    for (size_t i = 0; i < chain->size(); ++i) {
+      const InlineFrame& f = (*chain)[i];
+      std::string_view name = f.function;
+      // The outermost frame takes the symbol table's name when there is one, as llvm-symbolizer
+      // does: DWARF's linkage name can be a local alias (glibc's __GI_setlocale for setlocale),
+      // while the table's canonical name prefers global, default-visibility symbols.
+      if (i + 1 == chain->size() && symbol) name = symbol->name;
+      if (name.empty()) name = fallback_names.emplace_back(p.unsymbolized_name(location));
+      frames.push_back({names.id(name), files.id(f.file), f.line, f.column});
+    }
+  } else if (symbol) {
+    frames.push_back({names.id(symbol->name), files.id({}), 0, 0});
+  }
+  if (!frames.empty()) ++m.report.resolved;
+}
+
+// Steps 6 and 7: resolve every location to raw frames, then demangle the distinct names (in
+// parallel) and intern functions into the profile.
+void resolve_and_intern(Profile& p, std::vector<Module>& modules, const std::vector<uint8_t>& is_leaf,
+                        unsigned threads) {
   std::vector<std::vector<RawFrame>> raw(p.locations.size());
   std::deque<std::string> fallback_names;  // stable storage for the views
   ViewNumbering names, files;  // hashed, not sorted: names share long prefixes
-  for (Module& m : modules) {
-    if (!m.binary) continue;
-    for (uint32_t loc : m.locations) {
-      Location& location = p.locations[loc];
-      bool ok;
-      uint64_t a = lookup_address(p, p.mappings[location.mapping.value()], m.binary->elf, loc, is_leaf, ok);
-      if (!ok) continue;
-      const SymbolTable::Entry* symbol = m.symbols.lookup(a);
-      const std::vector<InlineFrame>* chain = nullptr;
-      if (m.dwarf_file) {
-        auto it = std::ranges::lower_bound(m.lookup_addresses, a);
-        if (it != m.lookup_addresses.end() && *it == a) chain = &m.chains[it - m.lookup_addresses.begin()];
-      }
-      std::vector<RawFrame>& frames = raw[loc];
-      if (chain && !chain->empty()) {
-        // Neither DWARF nor a symbol naming the function means unknown, whatever the line table says.
-        if (chain->back().function.empty() && !symbol) continue;
-        for (size_t i = 0; i < chain->size(); ++i) {
-          const InlineFrame& f = (*chain)[i];
-          std::string_view name = f.function;
-          if (name.empty())
-            name = i + 1 == chain->size() ? symbol->name : fallback_names.emplace_back(p.unsymbolized_name(location));
-          frames.push_back({names.id(name), files.id(f.file), f.line, f.column});
-        }
-      } else if (symbol) {
-        frames.push_back({names.id(symbol->name), files.id({}), 0, 0});
-      }
-      if (!frames.empty()) ++m.report.resolved;
-    }
-  }
-  // Pass 2: demangle the distinct names in parallel, then intern.
+  for (Module& m : modules)
+    if (m.binary)
+      for (uint32_t loc : m.locations) resolve_location(p, m, loc, is_leaf, fallback_names, names, files, raw[loc]);
   std::vector<DemangledName> demangled = demangle_all(names.views(), threads);
   FunctionInterner functions(p, names.views(), demangled, files.views());
   for (size_t i = 0; i < raw.size(); ++i)
     for (const RawFrame& f : raw[i])
       p.locations[i].lines.push_back({functions.intern(f.name, f.file), f.line, f.column});
+}
 
-  // One summary warning for everything that stays unsymbolized for lack of a binary.
+// Step 8: module reports into the summary, and one warning for everything that stays
+// unsymbolized for lack of a binary.
+void report_modules(std::vector<Module>& modules, SymbolizeReport& report, Diagnostics& diag) {
   std::string missing;
   size_t missing_count = 0;
   for (Module& m : modules) {
@@ -496,8 +523,27 @@ SymbolizeReport symbolize_profile(Profile& p, const SymbolizeOptions& options, D
   if (missing_count)
     diag.warn("no symbols for " + std::to_string(missing_count) + (missing_count == 1 ? " module: " : " modules: ") +
               missing + "; use --search-path or --binary to point at the binaries");
+}
 
-  if (!options.keep_allocator_frames) report.trimmed_frames = trim_allocator_frames(p);
+}  // namespace
+
+SymbolizeReport symbolize_profile(Profile& p, const SymbolizeOptions& options, Diagnostics& diag) {
+  SymbolizeReport report;
+  report.addresses = p.locations.size();
+  // Symbolizing again starts over: every location's lines are rebuilt.
+  p.functions.clear();
+  for (Location& location : p.locations) location.lines.clear();
+
+  std::vector<uint8_t> is_leaf = leaf_locations(p);
+  std::vector<Module> modules = group_by_module(p);
+  locate_files(modules, find_main_module(p, modules, options.binary), options, diag);
+  collect_dwarf_addresses(p, modules, is_leaf);
+  unsigned threads = options.threads ? options.threads : std::min(2u, std::max(1u, std::thread::hardware_concurrency()));
+  run_dwarf(modules, threads, options.parallel_min_addresses, diag);
+  resolve_and_intern(p, modules, is_leaf, threads);
+  report_modules(modules, report, diag);
+  if (!options.keep_allocator_frames)
+    report.trimmed_frames = trim_allocator_frames(p, AllocatorMatcher(options.alloc_wrappers), &report.trimmed);
   return report;
 }
 

@@ -22,10 +22,10 @@ SymbolizeReport symbolize_from_embedded(Profile& profile, const SymbolizeOptions
 // symbolize_from_embedded when the dump carries symbols, symbolize_profile otherwise.
 SymbolizeReport symbolize_auto(Profile& profile, const SymbolizeOptions& options, Diagnostics& diag);
 
-// What symbolize_profile does last unless keep_allocator_frames: drops the allocator frames at
-// the leaf end of every stack (for writers that need the untrimmed stacks first). Returns the
-// number of frames removed.
-size_t trim_allocator_stacks(Profile& profile);
+// What symbolize_profile does last unless keep_allocator_frames: drops the allocator and wrapper
+// frames (built-in and options.alloc_wrappers) at the leaf end of every stack (for writers that
+// need the untrimmed stacks first). Returns the number of frames removed.
+size_t trim_allocator_stacks(Profile& profile, const SymbolizeOptions& options = {});
 
 // The address jeprof (and the symbol section) names a location by: a leaf as written, a caller
 // frame (a return address) minus one, so it falls inside the call instruction.

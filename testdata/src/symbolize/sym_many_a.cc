@@ -1,0 +1,2 @@
+#define PART_NS many_a
+#include "sym_many_part.h"

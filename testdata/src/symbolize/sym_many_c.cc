@@ -1,0 +1,2 @@
+#define PART_NS many_c
+#include "sym_many_part.h"

@@ -1,0 +1,2 @@
+#define PART_NS many_d
+#include "sym_many_part.h"

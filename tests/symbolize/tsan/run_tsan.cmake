@@ -1,0 +1,20 @@
+# ctest symbolize_tsan: configure, build and run tests/symbolize/tsan.
+# cmake -DSRC=... -DBIN=... -DSYM_FIXTURE_DIR=... [-DLAUNCHER=ccache] -P run_tsan.cmake
+set(args -S ${SRC} -B ${BIN} -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSYM_FIXTURE_DIR=${SYM_FIXTURE_DIR})
+if(LAUNCHER)
+  list(APPEND args -DCMAKE_CXX_COMPILER_LAUNCHER=${LAUNCHER})
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} ${args} OUTPUT_QUIET RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "symbolize_tsan: configuring ${SRC} failed")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${BIN} -j2 OUTPUT_VARIABLE out ERROR_VARIABLE out RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "symbolize_tsan: build failed\n${out}")
+endif()
+# halt_on_error: the first race fails the run, with its report on stderr.
+set(ENV{TSAN_OPTIONS} "halt_on_error=1:exitcode=66:second_deadlock_stack=1")
+execute_process(COMMAND ${BIN}/symbolize_threads_tsan RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "symbolize_tsan: the threaded symbolizer tests failed under ThreadSanitizer (exit ${rc})")
+endif()
