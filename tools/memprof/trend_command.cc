@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "memprof/analyze/filters.h"
 #include "memprof/heapparse/input.h"
 #include "memprof/render/trend_report.h"
 #include "memprof/render/units.h"
@@ -74,7 +75,12 @@ int run_trend(TrendCommandOptions& o) {
   if (t.min_slope_per_hour && source == series::TimeSource::sequence)
     throw InputError("--min-slope per hour needs times, and the dumps' modification times do not increase; "
                      "give it per step (e.g. 64KiB/step)");
-  series::Series data = series::load_series(std::move(dumps), s, diag);
+  series::Series data;
+  try {
+    data = series::load_series(std::move(dumps), s, diag);
+  } catch (const analyze::RegexError& e) {
+    throw InputError(fmt::format("--focus/--ignore/--hide/--show-from: {}", e.what()));
+  }
   flush_warnings(diag);
   if ((s.type == SampleType::alloc_space || s.type == SampleType::alloc_objects) && !data.has_accum_data)
     throw InputError("no cumulative allocation data in the dumps (the process ran without MALLOC_CONF=prof_accum:true); "

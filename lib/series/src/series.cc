@@ -5,7 +5,6 @@
 #include <exception>
 #include <thread>
 #include <cmath>
-#include <regex>
 
 #include <fmt/format.h>
 
@@ -192,14 +191,11 @@ class SeriesBuilder {
   std::vector<uint32_t> site_of_frame_stacks() {
     const analyze::FilterOptions& fo = options_.filters;
     std::vector<char> focus, ignore, hide, show_from;
-    try {
-      if (fo.focus) focus = analyze::match_frames(frames_, *fo.focus);
-      if (fo.ignore) ignore = analyze::match_frames(frames_, *fo.ignore);
-      if (fo.hide) hide = analyze::match_frames(frames_, *fo.hide);
-      if (fo.show_from) show_from = analyze::match_frames(frames_, *fo.show_from);
-    } catch (const std::regex_error& e) {
-      throw InputError(fmt::format("invalid regular expression in a filter: {}", e.what()));
-    }
+    // A bad pattern throws analyze::RegexError, an InputError the CLI reports.
+    if (fo.focus) focus = analyze::match_frames(frames_, *fo.focus);
+    if (fo.ignore) ignore = analyze::match_frames(frames_, *fo.ignore);
+    if (fo.hide) hide = analyze::match_frames(frames_, *fo.hide);
+    if (fo.show_from) show_from = analyze::match_frames(frames_, *fo.show_from);
     auto any = [](const std::vector<char>& bits, std::span<const FrameId> s) {
       for (FrameId f : s)
         if (bits[f.value()]) return true;
