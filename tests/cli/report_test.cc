@@ -186,7 +186,14 @@ TEST_CASE("very deep stacks and long names do not crash the tree or the filters"
   for (int i = 0; i < 20000; ++i) deep += " 0x" + std::to_string(1000 + i);
   deep += "\n  t*: 1: 8 [0: 0]\n";
   write_file(dir.path() + "/deep.heap", deep);
-  CHECK(run_command({MEMPROF_CLI, "top", "--tree", dir.path() + "/deep.heap"}).exit_code == 0);
+  CommandResult text = run_command({MEMPROF_CLI, "top", "--tree", dir.path() + "/deep.heap"});
+  CHECK(text.exit_code == 0);
+  // The outermost frame (written last) is the root; the leaf 0x1000 sits 19999 levels down, its depth
+  // printed since the indentation stops growing.
+  size_t root = text.out.find(" 0x20999\n");
+  REQUIRE(root != std::string::npos);
+  CHECK(text.out.substr(text.out.rfind('\n', root) + 1).starts_with("8 B  100.00%"));
+  CHECK(text.out.ends_with("[19999] 0x1000\n"));
   CommandResult json = run_command({MEMPROF_CLI, "top", "--tree", "--format", "json", dir.path() + "/deep.heap"});
   CHECK(json.exit_code == 0);
   CHECK(json.out.find("\"total\": 8,") != std::string::npos);
@@ -194,7 +201,12 @@ TEST_CASE("very deep stacks and long names do not crash the tree or the filters"
   std::string long_path(20000, 'a');
   write_file(dir.path() + "/long.heap", "heap_v2/1\n  t*: 1: 8 [0: 0]\n@ 0x1010\n  t*: 1: 8 [0: 0]\n\nMAPPED_LIBRARIES:\n"
                                         "00001000-00002000 r-xp 00000000 08:01 1 /" + long_path + "\n");
-  CHECK(run_command({MEMPROF_CLI, "top", "--focus", "(a|b)*x", dir.path() + "/long.heap"}).exit_code == 0);
+  CommandResult none = run_command({MEMPROF_CLI, "top", "--focus", "(a|b)*x", dir.path() + "/long.heap"});
+  CHECK(none.exit_code == 0);
+  CHECK(none.out.find("Total: 0 B (0 bytes)") != std::string::npos);  // no 'x' in the module's name
+  CommandResult all = run_command({MEMPROF_CLI, "top", "--focus", "a+$", dir.path() + "/long.heap"});
+  CHECK(all.exit_code == 0);
+  CHECK(all.out.find("Total: 8 B (8 bytes)") != std::string::npos);
 }
 
 TEST_CASE("JSON stays valid UTF-8 whatever bytes the dump's names hold") {
@@ -212,6 +224,17 @@ TEST_CASE("counts too large to add up saturate instead of wrapping negative") {
                                         "1: 9223372036854775807 [0: 0] @ 0x1 0x2\n1: 9223372036854775807 [0: 0] @ 0x1 0x3\n");
   JsonValue top = run_json({"top", dir.path() + "/huge.heap"});
   CHECK(number(top, "total") == INT64_MAX);
+  // The raw counts are integers summed as written: without saturation the two records would wrap
+  // to -2 (the display above clamps a double and would not notice).
+  JsonValue info = run_json({"info", dir.path() + "/huge.heap"});
+  const JsonValue& raw = *info.find("files")->items[0].find("raw_totals");
+  CHECK(number(raw, "inuse_space") == INT64_MAX);
+  CHECK(number(raw, "inuse_objects") == 2);
+  write_file(dir.path() + "/many.heap", "heap profile: 1: 9223372036854775807 [0: 0] @ heap_v2/524288\n"
+                                        "9223372036854775807: 8 [0: 0] @ 0x1 0x2\n9223372036854775807: 8 [0: 0] @ 0x1 0x3\n");
+  JsonValue many = run_json({"info", dir.path() + "/many.heap"});
+  CHECK(number(*many.find("files")->items[0].find("raw_totals"), "inuse_objects") == INT64_MAX);
+  CHECK(number(*many.find("files")->items[0].find("raw_totals"), "inuse_space") == 16);
 }
 
 TEST_CASE("with no dump named, the newest process's dumps are used in sequence order") {

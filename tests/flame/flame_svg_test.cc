@@ -3,7 +3,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <map>
+#include <set>
 #include <regex>
 
 #include "flame_test_data.h"
@@ -53,6 +55,42 @@ double exact_bytes(const std::string& title) {
   return std::stod(m[1].str());
 }
 
+// The frame called `name` (the first drawn), failing the test when there is none.
+const SvgFrame& named(const std::vector<SvgFrame>& frames, const std::string& name) {
+  auto it = std::ranges::find_if(frames, [&](const SvgFrame& f) { return f.title.starts_with(name + "\n"); });
+  REQUIRE_MESSAGE(it != frames.end(), name);
+  return *it;
+}
+
+double min_y(const std::vector<SvgFrame>& frames) {
+  return std::ranges::min(frames, {}, &SvgFrame::y).y;
+}
+double max_y(const std::vector<SvgFrame>& frames) {
+  return std::ranges::max(frames, {}, &SvgFrame::y).y;
+}
+
+// Names of the frames one row away from the root "all", whichever way the graph grows.
+std::set<std::string> depth_one_names(const std::vector<SvgFrame>& frames) {
+  double root = named(frames, "all").y;
+  std::set<std::string> names;
+  for (const SvgFrame& f : frames)
+    if (std::abs(std::abs(f.y - root) - 16) < 0.5) names.insert(f.title.substr(0, f.title.find('\n')));
+  return names;
+}
+
+// The object count from a tooltip: "... 30 objects ...".
+double exact_objects(const std::string& title) {
+  static const std::regex objects_re(R"(\n(-?[0-9]+) objects?\b)");
+  std::smatch m;
+  REQUIRE(std::regex_search(title, m, objects_re));
+  return std::stod(m[1].str());
+}
+
+// Growth is drawn in reds: full red, less green and blue.
+bool is_red(const std::string& fill) {
+  return fill.starts_with("#ff") && fill != "#ffffff" && std::stoi(fill.substr(3, 2), nullptr, 16) < 235;
+}
+
 void check_well_formed(const std::string& svg) {
   test::TempDir dir;
   std::string path = dir.path() + "/g.svg";
@@ -69,16 +107,24 @@ FlameSvgOptions fixed_options() {
   return o;
 }
 
+// Compares with the golden file, showing `diff -u` when they differ. MEMPROF_UPDATE_GOLDEN=1
+// rewrites the file instead and shows what changed (there is nothing to compare then).
 void check_golden(const std::string& name, const std::string& svg) {
   std::string path = std::string(FLAME_GOLDEN_DIR) + "/" + name;
+  std::string expected = test::read_file(path);
+  if (svg == expected) return;
+  if (expected.empty()) MESSAGE(path << " is missing or empty");
+  test::TempDir dir;
+  test::write_file(dir.path() + "/" + name, svg);
+  std::string diff = test::run_command({"diff", "-u", path, dir.path() + "/" + name}).out;
+  if (diff.size() > 8000) diff = diff.substr(0, 8000) + "\n[... diff cut at 8000 bytes]\n";
   const char* update = std::getenv("MEMPROF_UPDATE_GOLDEN");
   if (update && std::string(update) == "1") {
     test::write_file(path, svg);
-    MESSAGE("rewrote " << path);
+    MESSAGE("rewrote " << path << ":\n" << diff);
+    return;
   }
-  std::string expected = test::read_file(path);
-  bool same = svg == expected;  // not CHECK(a == b): it would print both files
-  CHECK_MESSAGE(same, "SVG differs from " << path << "; rerun with MEMPROF_UPDATE_GOLDEN=1 if intended");
+  FAIL_CHECK("SVG differs from " << path << " (rerun with MEMPROF_UPDATE_GOLDEN=1 if intended):\n" << diff);
 }
 
 }  // namespace
@@ -90,7 +136,7 @@ TEST_CASE("layout: widths proportional to values, children within their parent")
     INFO("min_width " << min_width);
     FlameLayout l = layout_flame(tree, {.width = 1000, .min_width = min_width});
     REQUIRE(!l.boxes.empty());
-    CHECK(l.total == doctest::Approx(fp.total()[SampleType::inuse_space]));
+    CHECK(l.total == 15873);  // sample_profile()'s bytes: 4096 + 1024 + 8192 + 2048 + 512 + 1
     std::map<uint32_t, double> child_width, child_value;
     for (uint32_t i = 0; i < l.boxes.size(); ++i) {
       const FlameBox& b = l.boxes[i];
@@ -136,7 +182,7 @@ TEST_CASE("SVG: well-formed, one tooltip per frame, widths match values within a
   check_well_formed(out.svg);
   std::vector<SvgFrame> frames = parse_frames(out.svg);
   REQUIRE(frames.size() == out.boxes);
-  double total = fp.total()[SampleType::inuse_space];
+  const double total = 15873;  // sample_profile()'s bytes
   bool saw_merged = false;
   for (const SvgFrame& f : frames) {
     INFO(f.title);
@@ -165,7 +211,6 @@ TEST_CASE("SVG: same name, same colour; palettes differ") {
     CHECK(it->second == f.fill);
   }
   CHECK(frame_color(Palette::mem, "malloc") != frame_color(Palette::hot, "malloc"));
-  CHECK(frame_color(Palette::mem, "malloc") == frame_color(Palette::mem, "malloc"));
 }
 
 TEST_CASE("SVG: hostile names stay well-formed") {
@@ -214,8 +259,8 @@ TEST_CASE("differential SVG: red growth, blue shrink, distinct new, legend and g
   CHECK(by_name.at("fresh").fill == std::string(kAddedColor));
   CHECK(by_name.count("old") == 0);  // widths from NEW
   CHECK(by_name.at("leak").title.find("1000 bytes") == std::string::npos);  // human units first
-  std::string expected = format_bytes(1000) + " -> " + format_bytes(3000) + " (+" + format_bytes(2000) + ", +200.00%)";
-  CHECK(by_name.at("leak").title.find(expected) != std::string::npos);
+  CHECK(by_name.at("leak").title.find("1000 B -> 2.9 KiB (+2.0 KiB, +200.00%)") != std::string::npos);
+  CHECK(by_name.at("leak").title.find("exact: 1000 -> 3000 bytes; 1 -> 3 objects") != std::string::npos);
   CHECK(out.svg.find("BASE: a.heap") != std::string::npos);
   CHECK(out.svg.find("NEW: b.heap") != std::string::npos);
   CHECK(out.svg.find("Gone from NEW: 1 stacks") != std::string::npos);
@@ -252,6 +297,19 @@ TEST_CASE("golden SVGs for a small profile") {
   o.base_inputs = {{"a.heap", "2026-01-01 00:00 UTC"}};
   o.gone = analyze::disappeared_stacks(base, now, {}, 10);
   check_golden("diff.svg", render_flame_svg(analyze::build_diff_flame_tree(base, now, {}), o).svg);
+  // The option sets that change the drawing: callers view as an icicle in another palette with a
+  // title and narrow width; the mirror diff coloured by self change.
+  FlameSvgOptions look = fixed_options();
+  look.icicle = true;
+  look.palette = Palette::hot;
+  look.title = "Callers <view> & more";
+  look.subtitle = "subtitle";
+  look.width = 600;
+  look.min_width = 20;
+  check_golden("reverse-icicle.svg", render_flame_svg(analyze::build_flame_tree(sample_profile(), {.reverse = true}), look).svg);
+  o.negate = true;
+  o.self_delta = true;
+  check_golden("diff-negate-self.svg", render_flame_svg(analyze::build_diff_flame_tree(base, now, {}), o).svg);
 }
 
 TEST_CASE("memprof flame on real dumps") {
@@ -302,23 +360,89 @@ TEST_CASE("memprof flame on real dumps") {
     auto first_count = [](const std::string& text) { return std::stoll(text.substr(text.find(' ') + 1)); };
     CHECK(first_count(two.out) == 2 * first_count(one.out));
   }
-  SUBCASE("every option combination yields a well-formed SVG") {
-    std::vector<std::vector<std::string>> variants = {
-        {"--reverse", "--colors", "hot", "--icicle", p3},
-        {"--inuse-objects", "--title", "T & <b>", "--subtitle", "S", "--width", "640", "--minwidth", "1%", p3},
-        {"--alloc-space", "--thread", "worker pool 1", p3},
-        {"--base", p1, "--negate", "--normalize", p3},
-        {"--base", p1, "--self-delta", "--min-delta", "5%", "--alloc-objects", p3},
-        {"--base", p1, "--min-delta", "64KiB", "--reverse", p3},
-    };
-    for (std::vector<std::string> args : variants) {
+  SUBCASE("each option has its effect, checked against the fixture's sizes") {
+    // heap_fixture: leak_site holds 10 x 4 KiB per phase (30 at phase 3), thread_site 12 x 32 KiB
+    // allocated by the thread "worker pool 1", which allocates nothing else.
+    auto flame = [&](std::vector<std::string> args) {
       args.insert(args.begin(), {MEMPROF_CLI, "flame"});
       test::CommandResult r = test::run_command(args);
       INFO(args[2] << " ... " << r.err);
       REQUIRE(r.exit_code == 0);
       check_well_formed(r.out);
-      CHECK(!parse_frames(r.out).empty());
+      return r.out;
+    };
+    std::string plain = flame({p3});
+    std::vector<SvgFrame> base_frames = parse_frames(plain);
+    CHECK(exact_bytes(named(base_frames, "fixture::leak_site").title) == 30 * 4096);
+    CHECK(depth_one_names(base_frames).count("fixture::leak_site") == 0);
+    CHECK(named(base_frames, "all").y == max_y(base_frames));  // flame: root at the bottom
+
+    // --reverse: allocation sites sit right on the root.
+    std::string reversed = flame({"--reverse", p3});
+    std::set<std::string> sites = depth_one_names(parse_frames(reversed));
+    CHECK(sites.count("fixture::leak_site") == 1);
+    CHECK(sites.count("fixture::thread_site") == 1);
+    CHECK(sites.count("main") == 0);
+    CHECK(reversed.find("(callers view)") != std::string::npos);
+    // --icicle: the root at the top.
+    std::vector<SvgFrame> icicle = parse_frames(flame({"--icicle", p3}));
+    CHECK(named(icicle, "all").y == min_y(icicle));
+    // --colors hot: flamegraph.pl's hot palette (red 205-255, blue <= 55) for every frame.
+    for (const SvgFrame& f : parse_frames(flame({"--colors", "hot", p3}))) {
+      INFO(f.title);
+      if (f.title.starts_with("all\n") || f.title.find("small frames") != std::string::npos) continue;  // greys
+      CHECK(std::stoi(f.fill.substr(1, 2), nullptr, 16) >= 205);
+      CHECK(std::stoi(f.fill.substr(5, 2), nullptr, 16) <= 55);
     }
+    // --title, --subtitle (escaped), --width.
+    std::string titled = flame({"--title", "T & <b>", "--subtitle", "Sub line", "--width", "640", p3});
+    CHECK(titled.find(">T &amp; &lt;b&gt;</text>") != std::string::npos);
+    CHECK(titled.find(">Sub line</text>") != std::string::npos);
+    CHECK(titled.find("Heap flame graph") == std::string::npos);
+    CHECK(titled.find("width=\"640\"") != std::string::npos);
+    for (const SvgFrame& f : parse_frames(titled)) CHECK(f.x + f.width <= 640);
+    // --minwidth 5%: no single frame narrower than 5% of the 1200 px default (merged boxes aside).
+    std::vector<SvgFrame> wide = parse_frames(flame({"--minwidth", "5%", p3}));
+    CHECK(wide.size() < base_frames.size());
+    for (const SvgFrame& f : wide)
+      if (f.title.find("small frames") == std::string::npos) CHECK(f.width >= 0.05 * (1200 - 20) - 0.01);
+    // --inuse-objects: values are object counts.
+    std::vector<SvgFrame> objects = parse_frames(flame({"--inuse-objects", p3}));
+    CHECK(exact_objects(named(objects, "fixture::leak_site").title) == 30);
+    CHECK(exact_objects(named(objects, "fixture::thread_site").title) == 12);
+    // --alloc-space --thread: only that thread's allocations, all it ever allocated.
+    std::vector<SvgFrame> thread = parse_frames(flame({"--alloc-space", "--thread", "worker pool 1", p3}));
+    CHECK(exact_bytes(named(thread, "all").title) == 12 * 32768);
+    CHECK(exact_bytes(named(thread, "fixture::thread_site").title) == 12 * 32768);
+    CHECK(std::ranges::none_of(thread, [](const SvgFrame& f) { return f.title.starts_with("fixture::leak_site\n"); }));
+
+    // Differential: phase 1 -> 3, the leak grows by 20 x 4 KiB = 80 KiB, nothing else changes.
+    std::vector<SvgFrame> diff = parse_frames(flame({"--base", p1, p3}));
+    CHECK(named(diff, "fixture::leak_site").title.find("exact: 40960 -> 122880 bytes; 10 -> 30 objects") !=
+          std::string::npos);
+    CHECK(is_red(named(diff, "fixture::leak_site").fill));
+    CHECK(is_red(named(diff, "main").fill));  // its subtree grew
+    // --self-delta: only the frame whose own amount changed is coloured.
+    std::vector<SvgFrame> self = parse_frames(flame({"--base", p1, "--self-delta", p3}));
+    CHECK(is_red(named(self, "fixture::leak_site").fill));
+    CHECK(named(self, "main").fill == std::string(kFloorColor));
+    // --min-delta: 80 KiB of growth is above 64 KiB and below 100 KiB.
+    CHECK(is_red(named(parse_frames(flame({"--base", p1, "--min-delta", "64KiB", p3})), "fixture::leak_site").fill));
+    CHECK(named(parse_frames(flame({"--base", p1, "--min-delta", "100KiB", p3})), "fixture::leak_site").fill ==
+          std::string(kFloorColor));
+    // --alloc-objects in a diff: counts of objects ever allocated, 10 per phase at the leak.
+    std::vector<SvgFrame> alloc = parse_frames(flame({"--base", p1, "--alloc-objects", p3}));
+    CHECK(named(alloc, "fixture::leak_site").title.find("exact: 10 -> 30 objects") != std::string::npos);
+    // --negate draws BASE's widths; --normalize scales BASE to NEW's total first.
+    double total1 = exact_bytes(named(parse_frames(flame({p1})), "all").title);
+    double total3 = exact_bytes(named(base_frames, "all").title);
+    std::vector<SvgFrame> negated = parse_frames(flame({"--base", p1, "--negate", p3}));
+    CHECK(named(negated, "all").title.find("exact: " + std::to_string(std::llround(total1)) + " -> ") !=
+          std::string::npos);
+    CHECK(named(negated, "all").title.find("of BASE") != std::string::npos);
+    std::vector<SvgFrame> normalized = parse_frames(flame({"--base", p1, "--negate", "--normalize", p3}));
+    CHECK(named(normalized, "all").title.find("exact: " + std::to_string(std::llround(total3)) + " -> " +
+                                              std::to_string(std::llround(total3)) + " bytes") != std::string::npos);
   }
   SUBCASE("usage errors exit 2") {
     CHECK(test::run_command({MEMPROF_CLI, "flame", "--colors", "plaid", p1}).exit_code == 2);

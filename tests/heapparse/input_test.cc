@@ -63,6 +63,25 @@ TEST_CASE("truncated gzip stream") {
         dir.path() + "/cut.heap.gz: gzip: unexpected end of compressed data (truncated file?)");
 }
 
+TEST_CASE("corrupt (not truncated) gzip: zlib's reason, never a profile") {
+  TempDir dir;
+  std::string gz = gzip(std::string(kDump));
+  // The trailer's CRC-32 of the uncompressed data no longer matches (RFC 1952, section 2.3.1).
+  std::string bad_crc = gz;
+  bad_crc[bad_crc.size() - 8] ^= 0x55;
+  write_file(dir.path() + "/crc.heap.gz", bad_crc);
+  CHECK(error_reading(dir.path() + "/crc.heap.gz") == dir.path() + "/crc.heap.gz: gzip: incorrect data check");
+  // A deflate block header with the reserved block type 3 (RFC 1951, section 3.2.3).
+  std::string bad_block = gz;
+  bad_block[10] = static_cast<char>(0x07);  // BFINAL=1, BTYPE=11
+  write_file(dir.path() + "/block.heap.gz", bad_block);
+  CHECK(error_reading(dir.path() + "/block.heap.gz") == dir.path() + "/block.heap.gz: gzip: invalid block type");
+  CommandResult cli = run_command({MEMPROF_CLI, "info", dir.path() + "/crc.heap.gz"});
+  CHECK(cli.exit_code == 2);
+  CHECK(cli.err == "memprof: error: " + dir.path() + "/crc.heap.gz: gzip: incorrect data check\n");
+  CHECK(cli.out.empty());
+}
+
 TEST_CASE("OS errors name the path") {
   TempDir dir;
   CHECK(error_reading(dir.path()) == dir.path() + ": Is a directory");
@@ -75,8 +94,9 @@ TEST_CASE("the CLI reads stdin with '-' and pipes from process substitution") {
   CHECK(from_stdin.out.find("\"path\": \"<stdin>\"") != std::string::npos);
   CHECK(from_stdin.out.find("\"inuse_space\": 8") != std::string::npos);
 
-  CommandResult gz_stdin = run_command({MEMPROF_CLI, "info", "-"}, {}, gzip(kDump));
+  CommandResult gz_stdin = run_command({MEMPROF_CLI, "info", "--format", "json", "-"}, {}, gzip(kDump));
   CHECK(gz_stdin.exit_code == 0);
+  CHECK(gz_stdin.out.find("\"inuse_space\": 8") != std::string::npos);
 
   TempDir dir;
   write_file(dir.path() + "/d.heap", std::string(kDump));

@@ -27,8 +27,9 @@ TEST_CASE("wrong header") {
   CHECK(error_of("hello world\n") == "bad.heap:1:1: expected a 'heap_v2/<period>' or 'heap profile:' header, got 'hello'");
   CHECK(error_of("heap_v2/abc\n") == "bad.heap:1:9: expected a positive sample period in bytes, got 'abc'");
   CHECK(error_of("heap_v2/0\n") == "bad.heap:1:9: expected a positive sample period in bytes, got '0'");
-  CHECK(error_of("heap profile: 1: 2 [0: 0] @ growthz\n") ==
-        "bad.heap:1:29: expected 'heap_v2/<period>' or 'heapprofile', got 'growthz'");
+  CHECK(error_of("heap profile: 1: 2 [0: 0] @ contentionz\n") ==
+        "bad.heap:1:29: expected 'heap_v2/<period>', 'heapz_v2/<period>', 'heapprofile', 'heap', 'growthz' or "
+        "'fragmentationz', got 'contentionz'");
 }
 
 TEST_CASE("binary file: bytes are escaped in the message") {

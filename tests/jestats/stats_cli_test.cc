@@ -1,6 +1,7 @@
 // memprof stats / explain from the outside: outputs in each format, limits and exit codes.
 #include <doctest/doctest.h>
 
+#include <regex>
 #include <string>
 
 #include "frag_fixture.h"
@@ -16,6 +17,14 @@ namespace {
 
 const std::string kDir = MEMPROF_FRAG_FIXTURE_DIR;
 const std::string kSamples = std::string(MEMPROF_SOURCE_DIR) + "/testdata/stats/";
+
+// jemalloc's own printed figure ("Allocated: N, active: N, ...") read by a regular expression,
+// not by memprof's stats parser.
+uint64_t printed_figure(const std::string& stats_text, const std::string& label) {
+  std::smatch m;
+  REQUIRE_MESSAGE(std::regex_search(stats_text, m, std::regex("(^|\\n|, )" + label + ": ([0-9]+)")), label);
+  return std::stoull(m[2].str());
+}
 
 JsonValue parse_json(const std::string& text) {
   JsonReader reader(text, "stdout");
@@ -36,7 +45,13 @@ TEST_CASE("stats --format json: the documented shape, bins sorted by wasted") {
   for (const char* key : {"allocated", "active", "metadata", "resident", "mapped", "retained", "dirty_bytes",
                           "muzzy_bytes", "tcache_bytes", "fragmentation", "bins", "findings"})
     CHECK_MESSAGE(s.find(key) != nullptr, key);
-  uint64_t allocated = *s.find("allocated")->as_u64(), active = *s.find("active")->as_u64();
+  // The figures jemalloc printed in the text form of the same moment, read by a regular expression.
+  std::string printed = memprof::test::read_file(kDir + "/stats.txt");
+  uint64_t allocated = printed_figure(printed, "Allocated"), active = printed_figure(printed, "active");
+  CHECK(*s.find("allocated")->as_u64() == allocated);
+  CHECK(*s.find("active")->as_u64() == active);
+  CHECK(*s.find("resident")->as_u64() == printed_figure(printed, "resident"));
+  CHECK(*s.find("metadata")->as_u64() == printed_figure(printed, "metadata"));
   CHECK(std::stod(s.find("fragmentation")->text) ==
         doctest::Approx(static_cast<double>(active - allocated) / static_cast<double>(active)));
   const JsonValue& bins = *s.find("bins");
@@ -90,11 +105,16 @@ TEST_CASE("stats limits: exit 1 with the violation on stderr, 0 within limits") 
   CHECK(over.err.find("limit exceeded") != std::string::npos);
   CHECK(over.err.find("fragmentation") != std::string::npos);
   CHECK(!over.out.empty());  // the report still follows
-  CHECK(run_command({MEMPROF_CLI, "stats", kDir + "/stats.json", "--fail-frag-above", "95%"}).exit_code == 0);
+  auto within = run_command({MEMPROF_CLI, "stats", kDir + "/stats.json", "--fail-frag-above", "95%"});
+  CHECK(within.exit_code == 0);
+  CHECK(within.err.find("limit exceeded") == std::string::npos);
+  CHECK(within.out == over.out);  // the same report, only the status differs
   auto res = run_command({MEMPROF_CLI, "stats", kDir + "/stats.txt", "--fail-resident-above", "1MiB"});
   CHECK(res.exit_code == 1);
   CHECK(res.err.find("resident") != std::string::npos);
-  CHECK(run_command({MEMPROF_CLI, "stats", kDir + "/stats.txt", "--fail-resident-above", "64GiB"}).exit_code == 0);
+  auto roomy = run_command({MEMPROF_CLI, "stats", kDir + "/stats.txt", "--fail-resident-above", "64GiB"});
+  CHECK(roomy.exit_code == 0);
+  CHECK(roomy.err.find("resident") == std::string::npos);
 }
 
 TEST_CASE("stats usage and input errors exit 2") {
@@ -114,14 +134,39 @@ TEST_CASE("explain: JSON steps add up to the RSS; SVG is a self-contained chart"
                         kDir + "/smaps_rollup", "--format", "json"});
   REQUIRE(r.exit_code == 0);
   JsonValue doc = parse_json(r.out);
-  int64_t rss = *doc.find("rss")->as_i64();
+  // Each level is a figure printed by someone else: the dump's header line, jemalloc's stats
+  // text, the kernel's smaps_rollup.
+  std::string printed = memprof::test::read_file(kDir + "/stats.txt");
+  std::smatch m;
+  std::string smaps = memprof::test::read_file(kDir + "/smaps_rollup");
+  REQUIRE(std::regex_search(smaps, m, std::regex(R"(\nRss: +([0-9]+) kB)")));
+  const int64_t rss = std::stoll(m[1].str()) * 1024;
+  std::string dump = memprof::test::read_file(kDir + "/frag.heap");
+  REQUIRE(std::regex_search(dump, m, std::regex(R"(\n  t\*: [0-9]+: ([0-9]+) \[)")));
+  const int64_t profiled = std::stoll(m[1].str());  // lg_prof_sample:0: nothing to unsample
+  CHECK(*doc.find("rss")->as_i64() == rss);
   const JsonValue& steps = *doc.find("steps");
-  REQUIRE(steps.items.size() == 6);  // profiled, profiler, allocated, active, resident, rss
-  int64_t sum = 0;
-  for (const JsonValue& s : steps.items) sum += *s.find("delta")->as_i64();
-  CHECK(sum == rss);
-  CHECK(steps.items.back().find("name")->text == "rss");
-  CHECK(*steps.items.back().find("bytes")->as_i64() == rss);
+  REQUIRE(steps.items.size() == 6);
+  const std::pair<const char*, int64_t> expected[] = {
+      {"profiled", profiled},
+      {"profiler", -1},  // a model (bookkeeping per stack), no printed figure: bounds below
+      {"allocated", static_cast<int64_t>(printed_figure(printed, "Allocated"))},
+      {"active", static_cast<int64_t>(printed_figure(printed, "active"))},
+      {"resident", static_cast<int64_t>(printed_figure(printed, "resident"))},
+      {"rss", rss}};
+  int64_t previous = 0;
+  for (size_t i = 0; i < 6; ++i) {
+    CAPTURE(expected[i].first);
+    CHECK(steps.items[i].find("name")->text == expected[i].first);
+    int64_t bytes = *steps.items[i].find("bytes")->as_i64();
+    if (expected[i].second >= 0) CHECK(bytes == expected[i].second);
+    CHECK(*steps.items[i].find("delta")->as_i64() == bytes - previous);
+    previous = bytes;
+  }
+  // The profiled objects are 64 KiB (large): no 16 KiB promotion, only bookkeeping for a few stacks.
+  int64_t profiler = *steps.items[1].find("bytes")->as_i64();
+  CHECK(profiler >= profiled);
+  CHECK(profiler - profiled <= 64 * 1024);
 
   auto svg = run_command({MEMPROF_CLI, "explain", kDir + "/frag.heap", kDir + "/stats.txt", "--rss", "64MiB",
                           "--format", "svg"});

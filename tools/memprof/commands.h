@@ -24,5 +24,8 @@ RunCommand add_flame_command(CLI::App& app);
 RunCommand add_hist_command(CLI::App& app);
 RunCommand add_convert_command(CLI::App& app);
 RunCommand add_symbolize_command(CLI::App& app);
+RunCommand add_record_command(CLI::App& app);
+RunCommand add_ctl_command(CLI::App& app);
+RunCommand add_trend_command(CLI::App& app);
 
 }  // namespace memprof::cli

@@ -9,6 +9,7 @@
 #include "memprof/render/diff_report.h"
 #include "output.h"
 #include "profile_options.h"
+#include "series_inputs.h"
 
 namespace memprof::cli {
 
@@ -67,6 +68,17 @@ int run_diff(DiffCommandOptions& o) {
     rules = analyze::parse_suppressions(text.text(), *o.suppressions, diag);
   }
   SampleType type = o.profile.sample_type();
+  if (o.profile.inputs.size() >= kSeriesEngineMinDumps && !o.suppressions) {  // a series: symbolized once
+    uint64_t period = 0;
+    analyze::DiffTable table = diff_series(o.profile.inputs, o.profile, {.normalize = o.normalize}, period, diag);
+    flush_warnings(diag);
+    render::GateResult gates = check_gates(table, o);
+    render::DiffReportInput input{.table = table, .dumps = o.profile.inputs, .sample_period = period,
+                                  .normalized = o.normalize, .growth_only = o.growth_only};
+    write_stdout(render::render_diff(input, report_style(o.profile, o.rows), o.profile.output_format(), gates));
+    report_gates_on_stderr(gates, o.profile);
+    return gates.messages.empty() ? kExitOk : kExitLimitExceeded;
+  }
   // Suppressed bytes are reported for the NEW dump; a rule counts if it matched in any dump.
   analyze::SuppressionResult suppressed;
   std::vector<char> rules_used(rules.patterns.size());

@@ -38,6 +38,9 @@ int main(int argc, char** argv) {
   add(add_hist_command);
   add(add_convert_command);
   add(add_symbolize_command);
+  add(add_record_command);
+  add(add_ctl_command);
+  add(add_trend_command);
 
   try {
     app.parse(argc, argv);

@@ -8,7 +8,6 @@
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
-#include <regex>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -18,6 +17,7 @@
 #include "memprof/render/units.h"
 #include "memprof/symbolize/embedded_symbols.h"
 #include "output.h"
+#include "series_inputs.h"
 #include "symbol_options.h"
 
 namespace memprof::cli {
@@ -107,15 +107,16 @@ void filter_in_place(analyze::FrameProfile& profile, const ProfileOptions& optio
   if (!options.filters.any()) return;
   try {
     profile = analyze::apply_filters(profile, options.filters);
-  } catch (const std::regex_error& e) {
-    throw InputError(fmt::format("invalid regular expression in a filter: {}", e.what()));
+  } catch (const analyze::RegexError& e) {
+    throw InputError(fmt::format("--focus/--ignore/--hide/--show-from: {}", e.what()));
   }
 }
 
 analyze::FrameProfile load_frame_profiles(const std::vector<std::string>& paths, const ProfileOptions& options,
                                           Diagnostics& diag) {
   analyze::FrameProfile merged;
-  for (size_t i = 0; i < paths.size(); ++i) {
+  if (paths.size() >= kSeriesEngineMinDumps) merged = load_summed_profile(paths, options, diag);  // symbolized once
+  for (size_t i = 0; i < paths.size() && paths.size() < kSeriesEngineMinDumps; ++i) {
     analyze::FrameProfile one = load_frame_profile(paths[i], options, diag);
     if (paths.size() == 1) merged = std::move(one);
     else merge_into(merged, one);

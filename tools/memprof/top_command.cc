@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 
 #include "commands.h"
-#include <regex>
 
 #include "memprof/analyze/flame_tree.h"
 #include "memprof/analyze/peek.h"
@@ -67,8 +66,8 @@ int run_top(TopOptions& o) {
     std::vector<analyze::PeekEntry> entries;
     try {
       entries = analyze::compute_peek(profile, *o.peek, type);
-    } catch (const std::regex_error& e) {
-      throw InputError(fmt::format("invalid regular expression for --peek: {}", e.what()));
+    } catch (const analyze::RegexError& e) {
+      throw InputError(fmt::format("--peek: {}", e.what()));
     }
     Values total = profile.total();
     write_stdout(render::render_peek(entries, *o.peek, total[type], total[analyze::objects_type_for(type)],

@@ -17,6 +17,10 @@ std::string guess_version(const Profile& p) {
     }
     case DumpFormat::legacy_heap_v2: return "jemalloc 3.x";
     case DumpFormat::legacy_heapprofile: return "gperftools (not sampled)";
+    case DumpFormat::legacy_heapz_v2: return "Google heapz (sampled)";
+    case DumpFormat::legacy_heap: return "Google heapz, old style (read unscaled, as pprof does)";
+    case DumpFormat::legacy_growthz: return "gperftools heap growth stacks (not sampled)";
+    case DumpFormat::legacy_fragmentationz: return "gperftools fragmentation profile (not sampled)";
   }
   return "unknown";
 }

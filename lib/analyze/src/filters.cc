@@ -1,25 +1,33 @@
 #include "memprof/analyze/filters.h"
 
-#include <regex>
+#include <re2/re2.h>
+
+#include <fmt/format.h>
+
+#include "memprof/profile/text_cursor.h"
 
 namespace memprof::analyze {
 
-namespace {
-constexpr size_t kMaxMatchedLength = 4096;
+std::unique_ptr<RE2> compile_regex(std::string_view pattern) {
+  RE2::Options options;
+  options.set_log_errors(false);  // libraries never print; the error goes into the exception
+  auto re = std::make_unique<RE2>(pattern, options);
+  if (!re->ok())
+    throw RegexError(fmt::format("expected a regular expression (RE2 syntax), got '{}': {}", quote_token(pattern),
+                                 re->error()));
+  return re;
 }
 
 std::vector<char> match_frames(const FrameProfile& profile, const std::string& pattern) {
-  std::regex re(pattern, std::regex::ECMAScript | std::regex::optimize);
+  std::unique_ptr<RE2> re = compile_regex(pattern);
   // Frames sharing a name (inlined or not) share the answer; names are few compared to frames.
   std::vector<signed char> by_name(profile.strings.size(), -1);
   std::vector<char> matches(profile.frames.size());
   for (size_t i = 0; i < profile.frames.size(); ++i) {
     signed char& known = by_name[profile.frames[i].name.value()];
     if (known < 0) {
-      // libstdc++'s regex recurses per character; beyond ~10,000 characters it overflows the
-      // stack. No real frame name is that long, but names come from untrusted dumps.
-      std::string_view name = profile.strings.view(profile.frames[i].name).substr(0, kMaxMatchedLength);
-      known = std::regex_search(name.begin(), name.end(), re) ? 1 : 0;
+      // RE2 runs in time linear in the name, so names from untrusted dumps need no cap.
+      known = RE2::PartialMatch(profile.strings.view(profile.frames[i].name), *re) ? 1 : 0;
     }
     matches[i] = known;
   }

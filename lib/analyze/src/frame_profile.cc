@@ -116,12 +116,14 @@ std::optional<ThreadIndex> find_thread(const Profile& p, const std::string& want
 
 }  // namespace
 
-FrameProfile build_frame_profile(const Profile& profile, const FrameOptions& options) {
+FrameProfile build_frame_profile(const Profile& profile, const FrameOptions& options,
+                                 std::vector<StackId>* stack_of_sample) {
   FrameProfile out;
   out.inputs.push_back(profile.path);
   out.sample_period = profile.sample_period;
   out.has_accum_data = profile.has_accum_data();
   FrameNamer namer(profile, options, out);
+  if (stack_of_sample) stack_of_sample->clear();
   std::vector<FrameId> stack;
   auto add = [&](StackId id, const Values& values) {
     stack.clear();
@@ -132,6 +134,7 @@ FrameProfile build_frame_profile(const Profile& profile, const FrameOptions& opt
     // A bare "@" record (the unwinder failed) still holds memory: give it a row of its own.
     if (stack.empty()) stack.push_back(out.intern_frame(kNoStackFrame, false, false));
     out.add_sample(stack, values);
+    if (stack_of_sample) stack_of_sample->push_back(out.stacks.intern(stack));
   };
   if (options.thread) {
     std::optional<ThreadIndex> thread = find_thread(profile, *options.thread);

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "memprof/profile/text_cursor.h"
+
 namespace memprof::analyze {
 
 namespace {
@@ -45,25 +47,19 @@ bool suppression_matches(std::string_view pattern, std::string_view text) {
 
 Suppressions parse_suppressions(std::string_view text, const std::string& path, Diagnostics& diag) {
   Suppressions rules;
-  size_t line_number = 0;
-  while (!text.empty()) {
-    size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-    ++line_number;
-    while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t')) line.remove_suffix(1);
-    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+  TextCursor cursor(text, path);
+  while (!cursor.at_end()) {
+    std::string_view line = trim(cursor.next_line());
     if (line.empty() || line.front() == '#') continue;
     size_t colon = line.find(':');
-    if (colon == std::string_view::npos)
-      throw InputError(fmt::format("{}:{}:1: expected 'leak:<pattern>', got '{}'", path, line_number, line));
+    if (colon == std::string_view::npos) cursor.fail(line.data(), "'leak:<pattern>'", line);
     std::string_view kind = line.substr(0, colon), pattern = line.substr(colon + 1);
     if (kind != "leak") {
-      diag.warn(fmt::format("{}:{}: ignored '{}:' rule (only 'leak:' rules apply to heap profiles)", path,
-                            line_number, kind));
+      diag.warn(fmt::format("{}: ignored '{}:' rule (only 'leak:' rules apply to heap profiles)",
+                            cursor.position(line.data()), quote_token(kind)));
       continue;
     }
-    if (pattern.empty()) throw InputError(fmt::format("{}:{}:6: expected a pattern after 'leak:'", path, line_number));
+    if (pattern.empty()) cursor.fail_at_end_of_line(line.data() + line.size(), "a pattern after 'leak:'");
     rules.patterns.emplace_back(pattern);
   }
   return rules;

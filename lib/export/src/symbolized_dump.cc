@@ -102,8 +102,14 @@ void write_v2_body(std::string& out, const Profile& p, const RecordThreads& thre
 void write_legacy_body(std::string& out, const Profile& p) {
   out += "heap profile: ";
   append_counts(out, p.header_counts);
-  if (p.format == DumpFormat::legacy_heapprofile) out += " @ heapprofile\n";
-  else fmt::format_to(std::back_inserter(out), " @ heap_v2/{}\n", p.sample_period);
+  switch (p.format) {
+    case DumpFormat::legacy_heapprofile: out += " @ heapprofile\n"; break;
+    case DumpFormat::legacy_heapz_v2: fmt::format_to(std::back_inserter(out), " @ heapz_v2/{}\n", p.sample_period); break;
+    case DumpFormat::legacy_heap: out += " @ heap\n"; break;
+    case DumpFormat::legacy_growthz: out += " @ growthz\n"; break;
+    case DumpFormat::legacy_fragmentationz: out += " @ fragmentationz\n"; break;
+    default: fmt::format_to(std::back_inserter(out), " @ heap_v2/{}\n", p.sample_period); break;
+  }
   for (const Sample& s : p.samples) {
     append_counts(out, s.raw);
     out += " @";

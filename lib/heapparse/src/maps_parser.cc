@@ -92,13 +92,75 @@ std::optional<MapsLine> parse_image_line(std::string_view rest) {
   return line;
 }
 
+bool is_perms(std::string_view token) {
+  return !token.empty() && token.find_first_not_of("-rwxps") == std::string_view::npos;
+}
+
+// pprof's brief form: "0x40000-0x80000 /path/to/binary (@FF00) abc123456", also with
+// "start end", a trailing ':' on the range and permissions before the path.
+std::optional<MapsLine> parse_brief(std::string_view rest) {
+  MapsLine line;
+  std::string_view range = next_token(rest);
+  if (range.ends_with(':')) range.remove_suffix(1);
+  if (range.find('-') != std::string_view::npos) {
+    if (!parse_range(range, line)) return std::nullopt;
+  } else {
+    std::string_view limit = next_token(rest);
+    if (limit.ends_with(':')) limit.remove_suffix(1);
+    if (!parse_hex(range, line.start) || !parse_hex(limit, line.limit) || line.start >= line.limit)
+      return std::nullopt;
+  }
+  std::string_view token = next_token(rest);
+  line.executable = true;
+  if (is_perms(token) && token.find_first_not_of('-') != std::string_view::npos) {
+    line.executable = token.find('x') != std::string_view::npos;
+    token = next_token(rest);
+  }
+  line.path = token;
+  std::string_view offset = next_token(rest);
+  if (offset.starts_with("(@") && offset.ends_with(')') &&
+      !parse_hex(offset.substr(2, offset.size() - 3), line.offset))
+    return std::nullopt;
+  return line;
+}
+
 }  // namespace
 
 std::optional<MapsLine> parse_maps_line(std::string_view line) {
-  if (line.starts_with("0x")) return parse_freebsd(line);
+  size_t start = line.find_first_not_of(" \t");
+  if (start == std::string_view::npos) return std::nullopt;
+  line.remove_prefix(start);
+  std::optional<MapsLine> parsed;
   std::string_view first = line.substr(0, line.find_first_of(" \t"));
-  if (first.ends_with(':')) return parse_image_line(line);
-  return parse_linux(line);
+  if (line.starts_with("0x") && first.find('-') == std::string_view::npos) parsed = parse_freebsd(line);
+  else if (first.ends_with(':')) parsed = parse_image_line(line);
+  else parsed = parse_linux(line);
+  return parsed ? parsed : parse_brief(line);
+}
+
+bool MapsAttributes::add(std::string_view line) {
+  size_t eq = line.find('=');
+  if (eq == std::string_view::npos || eq == 0) return false;
+  auto trim_spaces = [](std::string_view s) {
+    size_t b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
+    return b == std::string_view::npos ? std::string_view{} : s.substr(b, e - b + 1);
+  };
+  std::string_view name = trim_spaces(line.substr(0, eq));
+  if (name.empty() || name.find_first_of(" \t") != std::string_view::npos) return false;
+  std::string key(1, '$');
+  key.append(name);
+  values_.emplace_back(std::move(key), std::string(trim_spaces(line.substr(eq + 1))));
+  return true;
+}
+
+std::string_view MapsAttributes::substitute(std::string_view line, std::string& scratch) const {
+  if (values_.empty() || line.find('$') == std::string_view::npos) return line;
+  scratch.assign(line);
+  for (const auto& [name, value] : values_) {
+    for (size_t at = scratch.find(name); at != std::string::npos; at = scratch.find(name, at + value.size()))
+      scratch.replace(at, name.size(), value);
+  }
+  return scratch;
 }
 
 }  // namespace memprof::heapparse

@@ -1,10 +1,18 @@
 // Parses the MAPPED_LIBRARIES section: Linux /proc/<pid>/maps lines, FreeBSD /proc/curproc/map
-// lines and the "start-end: image" form (macOS, jemalloc 5.3.1+). Lines it cannot read are
-// counted, not fatal: the section is a verbatim copy of what the OS printed.
+// lines, the "start-end: image" form (macOS, jemalloc 5.3.1+, Google's "--- Memory map: ---")
+// and pprof's brief form "start-end [perms] path [(@offset)] [build-id]". Lines it cannot read
+// are counted, not fatal: the section is a verbatim copy of what the OS printed.
+//
+//   MapsAttributes attributes;   // "source=/home" lines, then "$source/bin" in later lines
+//   std::string scratch;
+//   std::optional<MapsLine> m = parse_maps_line(attributes.substitute(trim(line), scratch));
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "memprof/profile/profile.h"
 
@@ -20,5 +28,17 @@ struct MapsLine {
 };
 
 std::optional<MapsLine> parse_maps_line(std::string_view line);
+
+// pprof's "name=value" lines in a memory map: later lines have "$name" replaced by the value.
+class MapsAttributes {
+ public:
+  // Records `line` if it is "name=value"; returns whether it was.
+  bool add(std::string_view line);
+  // `line` with every "$name" replaced (into `scratch`), or `line` itself when nothing applies.
+  std::string_view substitute(std::string_view line, std::string& scratch) const;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> values_;  // ("$name", value), in order
+};
 
 }  // namespace memprof::heapparse

@@ -16,7 +16,7 @@
 #include "memprof/heapparse/unsample.h"
 #include "memprof/profile/id_map.h"
 #include "symbol_section.h"
-#include "text_cursor.h"
+#include "memprof/profile/text_cursor.h"
 
 namespace memprof::heapparse {
 
@@ -113,9 +113,36 @@ bool looks_like_section_header(std::string_view line) {
   });
 }
 
+// jemalloc's and gperftools' "MAPPED_LIBRARIES:", Google's "--- Memory map: ---"; pprof accepts
+// either anywhere in the line, so indented headers count too.
 bool is_maps_header(std::string_view line) {
+  line = trim(line);
   return line.starts_with("MAPPED_LIBRARIES:") || line.starts_with("--- Memory map:");
 }
+
+// Lines every reader of the family skips: blank lines, '#' comments (pprof and jeprof skip them
+// anywhere; Go and gperftools append statistics as comments) and jemalloc's "<jemalloc>: ..."
+// messages, which end up in a dump when stderr and the dump share a file.
+bool is_ignorable(std::string_view line) {
+  line = trim(line);
+  return line.empty() || line.front() == '#' || line.starts_with("<jemalloc>:");
+}
+
+// A legacy header's kind after '@': "heap_v2/524288" -> {"heap_v2", "524288"}.
+struct HeaderKind {
+  std::string_view name;
+  std::string_view period;  // empty without '/'
+  bool has_slash = false;
+};
+
+HeaderKind split_kind(std::string_view kind) {
+  size_t slash = kind.find('/');
+  if (slash == std::string_view::npos) return {kind, {}, false};
+  return {kind.substr(0, slash), kind.substr(slash + 1), true};
+}
+
+constexpr std::string_view kLegacyKinds =
+    "'heap_v2/<period>', 'heapz_v2/<period>', 'heapprofile', 'heap', 'growthz' or 'fragmentationz'";
 
 class DumpParser {
  public:
@@ -239,9 +266,22 @@ class DumpParser {
     return !all_threads;
   }
 
+  // The next line that is not a comment, blank or a jemalloc message.
   std::string_view next_line_or_fail(bool& terminated, std::string_view expected) {
-    if (cursor_.at_end()) cursor_.fail_at_end(expected);
-    return cursor_.next_line(terminated);
+    for (;;) {
+      if (cursor_.at_end()) cursor_.fail_at_end(expected);
+      std::string_view line = cursor_.next_line(terminated);
+      if (!is_ignorable(line)) return line;
+    }
+  }
+
+  // Consumes comment and message lines that start in column 0 (indented ones are skipped by the
+  // loops that read indented lines), so a comment between a record and its thread lines is
+  // transparent. Cheap: it looks at one byte unless that byte is '#' or '<'.
+  void skip_column0_comments() {
+    while (!cursor_.at_end() && (cursor_.peek() == '#' || cursor_.peek() == '<') &&
+           is_ignorable(cursor_.peek_line()))
+      cursor_.next_line();
   }
 
   void maybe_release() {
@@ -256,8 +296,12 @@ class DumpParser {
   void parse_header() {
     bool terminated = false;
     if (cursor_.peek() == '-' && starts_with_symbol_section(text_)) read_symbol_section(cursor_, profile_, diag_);
-    if (cursor_.at_end()) cursor_.fail_at_end("a 'heap_v2/<period>' or 'heap profile:' header");
-    std::string_view line = cursor_.next_line(terminated);
+    std::string_view line;
+    do {
+      if (cursor_.at_end()) cursor_.fail_at_end("a 'heap_v2/<period>' or 'heap profile:' header");
+      line = cursor_.next_line(terminated);
+    } while (is_ignorable(line));
+    line = trim(line);
     const char* end = line.data() + line.size();
     if (line.starts_with("heap_v2/")) {
       profile_.format = DumpFormat::heap_v2;
@@ -273,21 +317,43 @@ class DumpParser {
       profile_.header_counts = parse_counts(p, end);
       expect_char(p, end, '@', "'@' before the profile kind");
       p = skip_spaces(p, end);
-      std::string_view kind(p, static_cast<size_t>(end - p));
-      while (!kind.empty() && is_space(kind.back())) kind.remove_suffix(1);
-      if (kind.starts_with("heap_v2/")) {
-        profile_.format = DumpFormat::legacy_heap_v2;
-        profile_.sample_period = parse_period(p + 8, p + kind.size());
-      } else if (kind == "heapprofile") {
-        profile_.format = DumpFormat::legacy_heapprofile;
-        profile_.sample_period = 0;
-      } else {
-        cursor_.fail(p, "'heap_v2/<period>' or 'heapprofile'", kind);
-      }
+      parse_legacy_kind(p, std::string_view(p, static_cast<size_t>(end - p)));
+    } else if (line.starts_with("--- heapz ")) {
+      throw InputError(fmt::format("{}: expected a jemalloc or gperftools heap profile, got '{}' (a Java heap "
+                                   "profile: read it with pprof)",
+                                   cursor_.position(line.data()), quote_token(line)));
     } else {
-      cursor_.fail(line.data(), "a 'heap_v2/<period>' or 'heap profile:' header",
-                   line.substr(0, line.find_first_of(" \t")));
+      cursor_.fail(line.data(), "a 'heap_v2/<period>' or 'heap profile:' header", first_token(line));
     }
+  }
+
+  // The kind after "heap profile: <counts> @", with pprof's scaling rule for each: heap_v2 and
+  // heapz_v2 are sampled every <period> bytes; heapprofile, bare heap, growthz and
+  // fragmentationz are exact counts.
+  void parse_legacy_kind(const char* p, std::string_view kind) {
+    HeaderKind k = split_kind(kind);
+    auto sampled = [&](DumpFormat format) {
+      if (!k.has_slash) cursor_.fail(p, "'/<period>' after the profile kind", kind);
+      profile_.format = format;
+      profile_.sample_period = parse_period(k.period.data(), k.period.data() + k.period.size());
+    };
+    auto exact = [&](DumpFormat format) {
+      if (k.has_slash) cursor_.fail(p, kLegacyKinds, kind);
+      profile_.format = format;
+      profile_.sample_period = 0;
+    };
+    if (k.name == "heap_v2") sampled(DumpFormat::legacy_heap_v2);
+    else if (k.name == "heapz_v2") sampled(DumpFormat::legacy_heapz_v2);
+    else if (k.name == "heapprofile") exact(DumpFormat::legacy_heapprofile);
+    else if (k.name == "growthz" || k.name == "growth") exact(DumpFormat::legacy_growthz);
+    else if (k.name == "fragmentationz" || k.name == "fragmentation") exact(DumpFormat::legacy_fragmentationz);
+    else if (k.name == "heap" && k.has_slash)
+      // Go's runtime writes "@ heap/<2*MemProfileRate>" (pprof halves it); its stacks need Go's tools.
+      throw InputError(fmt::format("{}: expected {}, got '{}' (a Go runtime heap profile: read it with "
+                                   "'go tool pprof')",
+                                   cursor_.position(p), kLegacyKinds, quote_token(kind)));
+    else if (k.name == "heap") exact(DumpFormat::legacy_heap);
+    else cursor_.fail(p, kLegacyKinds, kind);
   }
 
   uint64_t parse_period(const char* p, const char* end) {
@@ -299,10 +365,10 @@ class DumpParser {
   }
 
   void parse_thread_header_lines() {
-    while (!cursor_.at_end() && is_space(cursor_.peek())) {
+    for (skip_column0_comments(); !cursor_.at_end() && is_space(cursor_.peek()); skip_column0_comments()) {
       bool terminated = false;
       std::string_view line = cursor_.next_line(terminated);
-      if (skip_spaces(line.data(), line.data() + line.size()) == line.data() + line.size()) continue;
+      if (is_ignorable(line)) continue;
       if (!terminated) cursor_.fail_at_end("the end of the thread line");
       uint64_t thread_id = 0;
       RawCounts counts;
@@ -324,6 +390,8 @@ class DumpParser {
         if (!terminated) cursor_.fail_at_end("the end of the stack line and its 't*:' counts");
         maybe_release();
         parse_v2_record(parse_stack(line.data() + 1, line.data() + line.size()));
+      } else if (is_ignorable(line)) {
+        continue;
       } else if (!handle_other_top_level_line(line)) {
         return;
       }
@@ -340,9 +408,9 @@ class DumpParser {
     if (!terminated) cursor_.fail_at_end("the end of the counts line");
     profile_.samples.push_back({stack, counts, unsample(counts, profile_.sample_period)});
     // Per-thread lines follow, indented, until the next record.
-    while (!cursor_.at_end() && is_space(cursor_.peek())) {
+    for (skip_column0_comments(); !cursor_.at_end() && is_space(cursor_.peek()); skip_column0_comments()) {
       line = cursor_.next_line(terminated);
-      if (skip_spaces(line.data(), line.data() + line.size()) == line.data() + line.size()) continue;
+      if (is_ignorable(line)) continue;
       if (!parse_thread_counts(line, thread_id, counts, nullptr))
         cursor_.fail(line.data(), "a 't<thread>:' line", line);
       if (!terminated) cursor_.fail_at_end("the end of the thread counts line");
@@ -357,7 +425,7 @@ class DumpParser {
       std::string_view line = cursor_.next_line(terminated);
       const char* end = line.data() + line.size();
       const char* p = skip_spaces(line.data(), end);
-      if (p == end) continue;
+      if (p == end || *p == '#' || (*p == '<' && is_ignorable(line))) continue;
       bool digit = *p >= '0' && *p <= '9';
       if (digit || (*p == '-' && p + 1 < end && p[1] >= '0' && p[1] <= '9')) {
         if (!terminated) cursor_.fail_at_end("the end of the stack line");
@@ -385,6 +453,8 @@ class DumpParser {
       return true;
     }
     const char* end = line.data() + line.size();
+    line = trim(line);
+    end = line.data() + line.size();
     cursor_.fail(line.data(),
                  profile_.format == DumpFormat::heap_v2
                      ? "a '@ <addresses>' stack record or 'MAPPED_LIBRARIES:'"
@@ -408,15 +478,20 @@ class DumpParser {
     bool terminated = false;
     size_t unreadable = 0;
     const char* first_unreadable = nullptr;
+    MapsAttributes attributes;
+    std::string substituted;
     while (!cursor_.at_end()) {
       std::string_view line = cursor_.next_line(terminated);
       // jemalloc ends every line with a newline; a last line without one was cut off, and a
       // cut path would name a file that never existed.
       if (!terminated) cursor_.fail_at_end("the end of the last MAPPED_LIBRARIES line (truncated file?)");
-      if (line.empty() || line.starts_with("build=")) continue;
-      std::optional<MapsLine> maps = parse_maps_line(line);
+      if (is_ignorable(line)) continue;
+      std::string_view text = attributes.substitute(trim(line), substituted);
+      std::optional<MapsLine> maps = parse_maps_line(text);
       if (!maps) {
-        if (!unreadable++) first_unreadable = line.data();
+        // "name=value" lines (gperftools' "build=", Google's "source=") name a value that later
+        // lines use as "$name", as pprof reads them.
+        if (!attributes.add(text) && !unreadable++) first_unreadable = line.data();
         continue;
       }
       Mapping m{.start = maps->start, .limit = maps->limit, .offset = maps->offset};

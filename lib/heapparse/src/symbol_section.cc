@@ -88,8 +88,10 @@ void read_symbol_section(TextCursor& cursor, Profile& profile, Diagnostics& diag
   std::ranges::stable_sort(section.symbols, {}, &EmbeddedSymbol::address);
   // A repeated address keeps its first names: jeprof's hash keeps the last, but writers emit
   // each address once.
-  auto dup = std::ranges::unique(section.symbols, {}, &EmbeddedSymbol::address);
-  section.symbols.erase(dup.begin(), dup.end());
+  // (std::unique, not ranges::unique: clang 14's libFuzzer build rejects libstdc++ 12's subrange.)
+  auto dup = std::unique(section.symbols.begin(), section.symbols.end(),
+                         [](const EmbeddedSymbol& a, const EmbeddedSymbol& b) { return a.address == b.address; });
+  section.symbols.erase(dup, section.symbols.end());
   profile.embedded_symbols = std::move(section);
 }
 

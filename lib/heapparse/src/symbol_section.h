@@ -17,7 +17,7 @@
 
 #include "memprof/profile/diagnostics.h"
 #include "memprof/profile/profile.h"
-#include "text_cursor.h"
+#include "memprof/profile/text_cursor.h"
 
 namespace memprof::heapparse {
 

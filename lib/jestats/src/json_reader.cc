@@ -5,21 +5,13 @@
 #include <fmt/format.h>
 
 #include "memprof/profile/diagnostics.h"
+#include "memprof/profile/text_cursor.h"
 
 namespace memprof::jestats {
 
 namespace {
 
 constexpr int kMaxDepth = 64;
-
-std::string show(std::string_view bytes) {
-  std::string out;
-  for (char c : bytes.substr(0, 20)) {
-    if (c >= 0x20 && c < 0x7f) out += c;
-    else out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-  }
-  return out;
-}
 
 void append_utf8(std::string& out, uint32_t cp) {
   if (cp < 0x80) {
@@ -40,6 +32,15 @@ void append_utf8(std::string& out, uint32_t cp) {
 }
 
 }  // namespace
+
+// Out of line: JsonValue holds vectors of itself, which some compilers (clang with libstdc++)
+// only accept once the type is complete.
+JsonValue::JsonValue() = default;
+JsonValue::~JsonValue() = default;
+JsonValue::JsonValue(const JsonValue&) = default;
+JsonValue::JsonValue(JsonValue&&) noexcept = default;
+JsonValue& JsonValue::operator=(const JsonValue&) = default;
+JsonValue& JsonValue::operator=(JsonValue&&) noexcept = default;
 
 const JsonValue* JsonValue::find(std::string_view key) const {
   for (const auto& [k, v] : members)
@@ -73,13 +74,20 @@ std::string JsonValue::scalar_text() const {
   }
 }
 
-std::string JsonReader::position() const {
-  return fmt::format("{}:{}:{}", path_, line_, pos_ - line_start_ + 1);
-}
+std::string JsonReader::position() const { return text_position(text_, pos_, path_); }
 
 void JsonReader::fail(std::string_view expected) const {
-  std::string got = pos_ >= text_.size() ? std::string("end of input") : show(text_.substr(pos_));
-  throw InputError(fmt::format("{}: expected {}, got '{}'", position(), expected, got));
+  if (pos_ >= text_.size()) throw InputError(fmt::format("{}: expected {}, got end of input", position(), expected));
+  throw InputError(fmt::format("{}: expected {}, got '{}'", position(), expected, quote_token(text_.substr(pos_, 20))));
+}
+
+uint32_t JsonReader::parse_hex4() {
+  if (text_.size() - pos_ < 4) fail("4 hex digits");
+  uint32_t cp = 0;
+  auto [end, ec] = std::from_chars(text_.data() + pos_, text_.data() + pos_ + 4, cp, 16);
+  if (ec != std::errc{} || end != text_.data() + pos_ + 4) fail("4 hex digits");
+  pos_ += 4;
+  return cp;
 }
 
 void JsonReader::skip_ws() {
@@ -134,11 +142,17 @@ void JsonReader::parse_string_into(std::string& out) {
       case 'r': out += '\r'; break;
       case 't': out += '\t'; break;
       case 'u': {
-        if (text_.size() - pos_ < 4) fail("4 hex digits");
-        uint32_t cp = 0;
-        auto [end, ec] = std::from_chars(text_.data() + pos_, text_.data() + pos_ + 4, cp, 16);
-        if (ec != std::errc{} || end != text_.data() + pos_ + 4) fail("4 hex digits");
-        pos_ += 4;
+        uint32_t cp = parse_hex4();
+        // UTF-16 surrogate pairs ("\ud83d\ude00") are one code point; a lone half is U+FFFD,
+        // the same replacement the UTF-8 repair of the writers uses.
+        if (cp >= 0xd800 && cp < 0xdc00 && text_.substr(pos_, 2) == "\\u") {
+          size_t save = pos_;
+          pos_ += 2;
+          uint32_t low = parse_hex4();
+          if (low >= 0xdc00 && low < 0xe000) cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+          else pos_ = save;
+        }
+        if (cp >= 0xd800 && cp < 0xe000) cp = 0xfffd;
         append_utf8(out, cp);
         break;
       }

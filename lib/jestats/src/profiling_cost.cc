@@ -34,6 +34,10 @@ ProfilingCost estimate_profiling_cost(const Profile& profile, const SizeClassGeo
     c.basis = "the dump is not sampled (gperftools): no promotion to estimate";
     return c;
   }
+  if (profile.format != DumpFormat::heap_v2 && profile.format != DumpFormat::legacy_heap_v2) {
+    c.basis = "the dump was not written by jemalloc: no promotion to estimate";
+    return c;
+  }
   if (profile.format == DumpFormat::legacy_heap_v2) {
     // jemalloc 3.x promoted sampled small objects (<= 3584 bytes) to one page, with no padding.
     c.geometry.small_max = 3584;

@@ -5,19 +5,16 @@
 #include "memprof/heapparse/input.h"
 #include "memprof/jestats/waterfall.h"
 #include "memprof/profile/diagnostics.h"
+#include "memprof/profile/text_cursor.h"
 
 namespace memprof::jestats {
 
 uint64_t parse_smaps_rss(std::string_view text, const std::string& path) {
   uint64_t total_kb = 0;
   bool found = false;
-  size_t lineno = 0;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    std::string_view line = text.substr(pos, (nl == std::string_view::npos ? text.size() : nl) - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
-    ++lineno;
+  TextCursor cursor(text, path);
+  while (!cursor.at_end()) {
+    std::string_view line = cursor.next_line();
     if (!line.starts_with("Rss:")) continue;
     std::string_view rest = line.substr(4);
     size_t start = rest.find_first_not_of(' ');
@@ -26,8 +23,7 @@ uint64_t parse_smaps_rss(std::string_view text, const std::string& path) {
     uint64_t kb = 0;
     auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), kb);
     std::string_view unit(end, static_cast<size_t>(rest.data() + rest.size() - end));
-    if (ec != std::errc{} || unit != " kB")
-      throw InputError(fmt::format("{}:{}:{}: expected 'Rss: N kB', got '{}'", path, lineno, 5 + start, line));
+    if (ec != std::errc{} || unit != " kB") cursor.fail(rest.data(), "'Rss: N kB'", rest);
     total_kb += kb;
     found = true;
   }

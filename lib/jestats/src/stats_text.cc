@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "memprof/profile/text_cursor.h"
 #include "parsers.h"
 
 namespace memprof::jestats {
@@ -26,12 +27,6 @@ std::vector<std::string_view> split_ws(std::string_view line) {
     if (i > start) out.push_back(line.substr(start, i - start));
   }
   return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
 }
 
 std::optional<uint64_t> to_u64(std::string_view s) {
@@ -64,13 +59,14 @@ struct Table {
 
 class BlockParser {
  public:
-  BlockParser(const std::string& path, size_t begin_line, Diagnostics& diag) : path_(path), diag_(diag) {
-    snap_.source = fmt::format("{}:{}", path, begin_line);
+  BlockParser(const TextCursor& cursor, size_t begin_line, Diagnostics& diag)
+      : cursor_(cursor), path_(cursor.path()), diag_(diag) {
+    snap_.source = fmt::format("{}:{}", path_, begin_line);
     snap_.format = "text";
   }
 
-  void line(std::string_view raw, size_t lineno) {
-    lineno_ = lineno;
+  void line(std::string_view raw) {
+    line_ = raw;
     std::string_view text = trim(raw);
     if (text.empty()) return;
     std::vector<std::string_view> tokens = split_ws(text);
@@ -99,8 +95,10 @@ class BlockParser {
   }
 
  private:
+  // `got` is a view into the current line (or empty: then the line's start is the place).
   [[noreturn]] void fail(std::string_view expected, std::string_view got) const {
-    throw InputError(fmt::format("{}:{}: expected {}, got '{}'", path_, lineno_, expected, got));
+    const char* where = got.empty() ? line_.data() : got.data();
+    cursor_.fail(where, expected, got);
   }
 
   static bool is_decay_row(const std::vector<std::string_view>& tokens) {
@@ -203,7 +201,7 @@ class BlockParser {
       size_t num_end = j;
       while (num_end < text.size() && text[num_end] >= '0' && text[num_end] <= '9') ++num_end;
       auto value = to_u64(text.substr(j, num_end - j));
-      if (!value) fail(fmt::format("a number after '{}:'", key), text.substr(j, 20));
+      if (!value) fail(fmt::format("a number after '{}:'", quote_token(key)), text.substr(j, 20));
       set_global(key, *value);
       i = num_end;
       while (i < text.size() && text[i] == ' ') ++i;
@@ -329,12 +327,13 @@ class BlockParser {
     }
   }
 
+  const TextCursor& cursor_;
   const std::string& path_;
   Diagnostics& diag_;
+  std::string_view line_;  // the line being read, a view into the input
   StatsSnapshot snap_;
   Table table_;
   std::map<size_t, uint64_t> active_bytes_;  // arena index -> "active:" bytes
-  size_t lineno_ = 0;
   bool have_summary_ = false;
 };
 
@@ -344,13 +343,10 @@ std::vector<StatsSnapshot> parse_text_blocks(std::string_view text, const std::s
   std::vector<StatsSnapshot> snaps;
   std::optional<BlockParser> block;
   size_t begin_line = 0;
-  size_t lineno = 0;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    size_t len = (nl == std::string_view::npos ? text.size() : nl) - pos;
-    std::string_view line = text.substr(pos, len);
-    pos += len + 1;
+  size_t lineno = 0;  // counted here: block sources name their Begin line
+  TextCursor cursor(text, path);
+  while (!cursor.at_end()) {
+    std::string_view line = cursor.next_line();
     ++lineno;
     size_t begin = line.find(kBegin);
     if (begin != std::string_view::npos) {
@@ -358,11 +354,11 @@ std::vector<StatsSnapshot> parse_text_blocks(std::string_view text, const std::s
         throw InputError(fmt::format("{}:{}: expected '{}' to end the block starting at line {}, got a new Begin "
                                      "marker (the block was cut off)",
                                      path, lineno, kEnd, begin_line));
-      block.emplace(path, lineno, diag);
+      block.emplace(cursor, lineno, diag);
       begin_line = lineno;
       // Text after the marker on the same line belongs to the block.
       std::string_view rest = line.substr(begin + kBegin.size());
-      if (!trim(rest).empty()) block->line(rest, lineno);
+      if (!trim(rest).empty()) block->line(rest);
       continue;
     }
     if (!block) continue;
@@ -371,7 +367,7 @@ std::vector<StatsSnapshot> parse_text_blocks(std::string_view text, const std::s
       block.reset();
       continue;
     }
-    block->line(line, lineno);
+    block->line(line);
   }
   if (block)
     throw InputError(fmt::format("{}:{}: expected '{}' to end the block starting at line {}, got end of input "

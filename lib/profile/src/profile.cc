@@ -7,8 +7,9 @@
 namespace memprof {
 
 std::string_view dump_format_name(DumpFormat format) {
-  constexpr std::array<std::string_view, 3> kNames = {"heap_v2", "legacy heap_v2",
-                                                      "legacy heapprofile"};
+  constexpr std::array<std::string_view, 7> kNames = {
+      "heap_v2",         "legacy heap_v2", "legacy heapprofile",    "legacy heapz_v2",
+      "legacy heap",     "legacy growthz", "legacy fragmentationz"};
   return kNames[static_cast<size_t>(format)];
 }
 

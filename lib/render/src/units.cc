@@ -33,7 +33,7 @@ std::optional<uint64_t> parse_size(std::string_view text) {
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
   double number = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
-  if (ec != std::errc{} || number < 0) return std::nullopt;
+  if (ec != std::errc{} || !(number >= 0)) return std::nullopt;  // also NaN
   std::string_view unit(end, static_cast<size_t>(text.data() + text.size() - end));
   while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
   if (unit.ends_with("iB")) unit.remove_suffix(2);
@@ -45,9 +45,9 @@ std::optional<uint64_t> parse_size(std::string_view text) {
   else if (unit == "G" || unit == "g") factor = 1024.0 * 1024 * 1024;
   else if (unit == "T" || unit == "t") factor = 1024.0 * 1024 * 1024 * 1024;
   else return std::nullopt;
-  double bytes = number * factor;
-  if (bytes > 1.8e19) return std::nullopt;
-  return static_cast<uint64_t>(std::llround(bytes));
+  double bytes = std::round(number * factor);
+  if (!(bytes < 18446744073709551616.0)) return std::nullopt;  // 2^64; llround stops at 2^63
+  return static_cast<uint64_t>(bytes);
 }
 
 }  // namespace memprof::render

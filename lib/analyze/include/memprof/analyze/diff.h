@@ -41,4 +41,13 @@ struct DiffTable {
 
 DiffTable compute_diff(const std::vector<const FrameProfile*>& series, SampleType type, const DiffOptions& options);
 
+// The same from a site x dump matrix (the series engine's): `sites` holds each site's flat value
+// per dump, `totals` each dump's total. Sites absent from the first dump (0 there) count as new.
+struct SiteValues {
+  std::string name;
+  std::vector<double> values;
+};
+DiffTable diff_from_sites(std::vector<SiteValues> sites, std::vector<double> totals, SampleType type,
+                          const DiffOptions& options);
+
 }  // namespace memprof::analyze

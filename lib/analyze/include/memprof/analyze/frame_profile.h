@@ -65,8 +65,10 @@ struct FrameProfile {
   std::vector<uint32_t> sample_of_stack_;  // stack id -> index into samples
 };
 
-// Throws InputError when a --thread filter names no thread of the dump.
-FrameProfile build_frame_profile(const Profile& profile, const FrameOptions& options);
+// Throws InputError when a --thread filter names no thread of the dump. With `stack_of_sample`,
+// also says which frame stack each of the profile's samples (or the thread's samples) went to.
+FrameProfile build_frame_profile(const Profile& profile, const FrameOptions& options,
+                                 std::vector<StackId>* stack_of_sample = nullptr);
 
 // Adds `from` scaled by `factor` into `into` (factor -1 subtracts: pprof's diff).
 void merge_into(FrameProfile& into, const FrameProfile& from, double factor = 1.0);

@@ -26,7 +26,7 @@ struct PeekEntry {
   std::vector<PeekEdge> callees;  // sorted by value, descending; "(self)" for its own allocations
 };
 
-// Throws std::regex_error on a bad pattern. Entries sorted by cum, descending.
+// Throws RegexError on a bad pattern. Entries sorted by cum, descending.
 std::vector<PeekEntry> compute_peek(const FrameProfile& profile, const std::string& pattern, SampleType type);
 
 }  // namespace memprof::analyze

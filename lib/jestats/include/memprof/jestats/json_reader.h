@@ -26,6 +26,13 @@ struct JsonValue {
   std::vector<std::pair<std::string, JsonValue>> members;
   size_t line = 0;   // where the value starts, for messages
 
+  JsonValue();
+  ~JsonValue();
+  JsonValue(const JsonValue&);
+  JsonValue(JsonValue&&) noexcept;
+  JsonValue& operator=(const JsonValue&);
+  JsonValue& operator=(JsonValue&&) noexcept;
+
   const JsonValue* find(std::string_view key) const;
   std::optional<uint64_t> as_u64() const;
   std::optional<int64_t> as_i64() const;
@@ -45,6 +52,7 @@ class JsonReader {
  private:
   JsonValue parse_value(int depth);
   void parse_string_into(std::string& out);
+  uint32_t parse_hex4();
   void skip_ws();
   void expect(char c);
   [[noreturn]] void fail(std::string_view expected) const;

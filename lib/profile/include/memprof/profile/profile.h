@@ -73,7 +73,17 @@ struct ThreadSample {
   Values values;
 };
 
-enum class DumpFormat : uint8_t { heap_v2, legacy_heap_v2, legacy_heapprofile };
+// Which writer's text a dump is, by its header. Sampled formats carry Profile::sample_period;
+// the others are exact counts (pprof's legacy_profile.go applies the same rules).
+enum class DumpFormat : uint8_t {
+  heap_v2,                // "heap_v2/R" with t* lines: jemalloc 4.0 and later
+  legacy_heap_v2,         // "heap profile: ... @ heap_v2/R": jemalloc 3.x, gperftools sampled
+  legacy_heapprofile,     // "@ heapprofile": gperftools' HeapProfiler, every allocation
+  legacy_heapz_v2,        // "@ heapz_v2/R": Google's heapz handler, sampled like heap_v2
+  legacy_heap,            // "@ heap" without a period: old heapz, read unscaled as pprof does
+  legacy_growthz,         // "@ growthz" or "@ growth": stacks that grew the heap, not sampled
+  legacy_fragmentationz,  // "@ fragmentationz" or "@ fragmentation": not sampled
+};
 std::string_view dump_format_name(DumpFormat format);
 
 // What jemalloc's (or Kvrocks') file name says about a dump: prefix.pid.seq.{i,m,u}N.heap,

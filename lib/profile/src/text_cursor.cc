@@ -1,10 +1,10 @@
-#include "text_cursor.h"
+#include "memprof/profile/text_cursor.h"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
-namespace memprof::heapparse {
+namespace memprof {
 
 std::string quote_token(std::string_view bytes) {
   constexpr size_t kMax = 40;
@@ -18,14 +18,32 @@ std::string quote_token(std::string_view bytes) {
   return out;
 }
 
-std::string TextCursor::position(const char* where) const {
-  size_t offset = static_cast<size_t>(where - text_.data());
-  offset = std::min(offset, text_.size());
-  std::string_view before = text_.substr(0, offset);
+std::string_view trim(std::string_view text) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
+  while (!text.empty() && space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+std::string_view first_token(std::string_view text) {
+  return text.substr(0, text.find_first_of(" \t\r\n"));
+}
+
+std::string text_position(std::string_view text, size_t offset, std::string_view path) {
+  offset = std::min(offset, text.size());
+  std::string_view before = text.substr(0, offset);
   size_t line = 1 + static_cast<size_t>(std::ranges::count(before, '\n'));
   size_t line_start = before.rfind('\n');
   size_t column = offset - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
-  return fmt::format("{}:{}:{}", path_, line, column);
+  return fmt::format("{}:{}:{}", path, line, column);
+}
+
+std::string TextCursor::position(const char* where) const {
+  // Compared as integers: `where` may be a pointer into another buffer only in a caller's bug,
+  // and then the end of the text is the most honest place to name.
+  auto at = reinterpret_cast<uintptr_t>(where), begin = reinterpret_cast<uintptr_t>(text_.data());
+  size_t offset = at >= begin ? static_cast<size_t>(at - begin) : text_.size();
+  return text_position(text_, offset, path_);
 }
 
 void TextCursor::fail(const char* where, std::string_view expected, std::string_view got) const {
@@ -36,12 +54,8 @@ void TextCursor::fail_at_end(std::string_view expected) const {
   throw InputError(fmt::format("{}: expected {}, got end of file", position(text_.data() + text_.size()), expected));
 }
 
-}  // namespace memprof::heapparse
-
-namespace memprof::heapparse {
-
 void TextCursor::fail_at_end_of_line(const char* where, std::string_view expected) const {
   throw InputError(fmt::format("{}: expected {}, got end of line", position(where), expected));
 }
 
-}  // namespace memprof::heapparse
+}  // namespace memprof

@@ -1,0 +1,38 @@
+// Orders the dumps of a series in time and gives each a time: jemalloc's file names carry the
+// pid and a sequence number that counts every dump of a process, so (pid, seq) orders one
+// process exactly where a shell glob would put jeprof.1.10.i10.heap before jeprof.1.2.i2.heap.
+// Processes are ordered by their first file's modification time; files not named by jemalloc
+// go by modification time, then as given.
+//
+//   std::vector<SeriesDump> dumps = order_dumps(paths);
+//   TimeSource source = assign_times(dumps);   // mtime when usable, else sequence
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace memprof::series {
+
+struct SeriesDump {
+  std::string path;
+  std::optional<uint64_t> pid;
+  std::optional<uint64_t> seq;
+  double mtime = 0;  // seconds since the epoch, 0 when unknown (stdin)
+  double time = 0;   // seconds since the epoch by the chosen time source; the step index otherwise
+};
+
+enum class TimeSource : uint8_t { manifest, mtime, sequence };
+std::string_view time_source_name(TimeSource source);
+
+// Reads names and modification times and sorts. Keeps the given order when `keep_order`.
+std::vector<SeriesDump> order_dumps(const std::vector<std::string>& paths, bool keep_order = false);
+
+// Sets every dump's `time`: file modification times when they increase along the series and
+// span at least a second (copies made with plain `cp` all carry about the same time), else the
+// step index.
+TimeSource assign_times(std::vector<SeriesDump>& dumps);
+
+}  // namespace memprof::series

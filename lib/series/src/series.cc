@@ -1,0 +1,339 @@
+#include "memprof/series/series.h"
+
+#include <algorithm>
+#include <charconv>
+#include <exception>
+#include <thread>
+#include <cmath>
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "memprof/heapparse/parse_dump.h"
+#include "memprof/symbolize/embedded_symbols.h"
+#include "union_space.h"
+
+namespace memprof::series {
+
+namespace {
+
+// One stack's values in one dump. The stack is a series-wide location stack, or (for dumps that
+// carry their own symbols) a named-frame stack, marked by kFrameSpace.
+struct Record {
+  uint32_t stack;
+  uint32_t count;  // raw sampled objects, for the sampling noise
+  double bytes;
+  double objects;
+};
+constexpr uint32_t kFrameSpace = uint32_t{1} << 31;
+
+std::optional<ThreadIndex> find_thread(const Profile& p, const std::string& wanted) {
+  uint64_t number = 0;
+  auto [end, ec] = std::from_chars(wanted.data(), wanted.data() + wanted.size(), number);
+  bool is_number = ec == std::errc{} && end == wanted.data() + wanted.size();
+  for (uint32_t i = 0; i < p.threads.size(); ++i)
+    if ((is_number && p.threads[i].id == number) || p.threads[i].name == wanted) return ThreadIndex{i};
+  return std::nullopt;
+}
+
+bool is_alloc(SampleType t) { return t == SampleType::alloc_space || t == SampleType::alloc_objects; }
+
+class SeriesBuilder {
+ public:
+  SeriesBuilder(const SeriesOptions& options, Series& out) : options_(options), out_(out) {
+    records_.resize(out.dumps.size());
+  }
+
+  void add_dump(size_t index, Profile& p, Diagnostics& diag) {
+    if (p.sample_period > 1) out_.sampled = true;
+    out_.sample_period = p.sample_period;
+    out_.has_accum_data = out_.has_accum_data || p.has_accum_data();
+    std::optional<ThreadIndex> thread;
+    if (options_.frames.thread) {
+      thread = find_thread(p, *options_.frames.thread);
+      if (!thread) return;  // this dump has no such thread (yet): it holds nothing of it
+      thread_found_ = true;
+    }
+    if (p.embedded_symbols) add_symbolized(index, p, thread, diag);
+    else add_raw(index, p, thread);
+  }
+
+  void finish(Diagnostics& diag) {
+    if (options_.frames.thread && !thread_found_)
+      throw InputError(fmt::format("no thread '{}' in any of the {} dumps", *options_.frames.thread, out_.dumps.size()));
+    Profile u = space_.take_profile();
+    out_.unique_addresses = u.locations.size();
+    u.path = "series";
+    u.sample_period = out_.sample_period;
+    u.stacks = std::move(stacks_);
+    out_.unique_stacks = u.stacks.size();
+    for (uint32_t s = 0; s < u.stacks.size(); ++s)
+      u.samples.push_back({StackId{s}, {}, options_.merged ? stack_values_[s] : Values{}});
+    std::vector<StackId> frame_stack_of;
+    if (!u.samples.empty()) {
+      if (!u.locations.empty()) symbolize::symbolize_profile(u, options_.symbols, diag);
+      analyze::FrameOptions frame_options = options_.frames;
+      frame_options.thread.reset();  // chosen while reading
+      analyze::FrameProfile f = analyze::build_frame_profile(u, frame_options, &frame_stack_of);
+      if (frames_.samples.empty() && frames_.frames.empty()) {
+        frames_ = std::move(f);
+      } else {
+        // Mixed series: bring the binaries' frames into the frame space of the symbolized dumps.
+        std::vector<FrameId> remap = frames_.import_frames(f);
+        std::vector<StackId> stack_remap(f.stacks.size());
+        std::vector<FrameId> stack;
+        for (uint32_t s = 0; s < f.stacks.size(); ++s) {
+          stack.clear();
+          for (FrameId id : f.stacks.frames(StackId{s})) stack.push_back(remap[id.value()]);
+          stack_remap[s] = frames_.stacks.intern(stack);
+        }
+        for (const analyze::FrameSample& s : f.samples) {
+          stack.clear();
+          for (FrameId id : f.stacks.frames(s.stack)) stack.push_back(remap[id.value()]);
+          frames_.add_sample(stack, s.values);
+        }
+        for (StackId& id : frame_stack_of) id = stack_remap[id.value()];
+      }
+    }
+    u = Profile{};
+    if (options_.sites) build_sites(frame_stack_of);
+    records_.clear();
+    records_.shrink_to_fit();
+    out_.modules = space_modules_;
+    if (options_.merged) {
+      frames_.inputs.clear();
+      for (const SeriesDump& d : out_.dumps) frames_.inputs.push_back(d.path);
+      frames_.sample_period = out_.sample_period;
+      frames_.has_accum_data = out_.has_accum_data;
+      out_.merged = std::move(frames_);
+    }
+  }
+
+ private:
+  Record record(uint32_t stack, const RawCounts& raw, const Values& v) const {
+    bool alloc = is_alloc(options_.type);
+    int64_t count = alloc ? raw.accum_objects : raw.cur_objects;
+    return {stack, static_cast<uint32_t>(std::clamp<int64_t>(count, 0, UINT32_MAX)),
+            v[alloc ? SampleType::alloc_space : SampleType::inuse_space],
+            v[alloc ? SampleType::alloc_objects : SampleType::inuse_objects]};
+  }
+
+  template <class Fn>
+  void for_each_sample(const Profile& p, std::optional<ThreadIndex> thread, Fn&& fn) {
+    if (thread) {
+      for (const ThreadSample& s : p.thread_samples)
+        if (s.thread == *thread) fn(s.stack, s.raw, s.values);
+    } else {
+      for (const Sample& s : p.samples) fn(s.stack, s.raw, s.values);
+    }
+  }
+
+  void add_raw(size_t index, const Profile& p, std::optional<ThreadIndex> thread) {
+    std::vector<char> used(p.mappings.size());
+    std::vector<char> module_used(p.strings.size());
+    for (const Location& loc : p.locations)
+      if (loc.mapping.valid()) {
+        used[loc.mapping.value()] = 1;
+        if (p.mappings[loc.mapping.value()].path.valid()) module_used[p.mappings[loc.mapping.value()].path.value()] = 1;
+      }
+    // The symbolizer checks a binary against the executable mappings of its module.
+    for (size_t i = 0; i < p.mappings.size(); ++i)
+      if (p.mappings[i].executable && p.mappings[i].path.valid() && module_used[p.mappings[i].path.value()]) used[i] = 1;
+    std::vector<MappingPlacement> placed = space_.place(p, used);
+    std::vector<LocationId> loc_of(p.locations.size());
+    for (size_t i = 0; i < p.locations.size(); ++i) loc_of[i] = space_.location(placed, p, p.locations[i]);
+    space_modules_ = space_.modules();
+
+    std::vector<StackId> stack_of(p.stacks.size(), StackId{});
+    std::vector<LocationId> frames;
+    auto& records = records_[index];
+    for_each_sample(p, thread, [&](StackId s, const RawCounts& raw, const Values& v) {
+      StackId& g = stack_of[s.value()];
+      if (!g.valid()) {
+        frames.clear();
+        for (LocationId l : p.stacks.frames(s)) frames.push_back(loc_of[l.value()]);
+        g = stacks_.intern(frames);
+        if (options_.merged && g.value() >= stack_values_.size()) stack_values_.resize(g.value() + 1);
+      }
+      if (options_.merged) stack_values_[g.value()] += v;
+      records.push_back(record(g.value(), raw, v));
+    });
+  }
+
+  // A dump that carries its own names: symbolized alone, its frame stacks join the frame space.
+  void add_symbolized(size_t index, Profile& p, std::optional<ThreadIndex> thread, Diagnostics& diag) {
+    symbolize::symbolize_auto(p, options_.symbols, diag);
+    analyze::FrameOptions frame_options = options_.frames;
+    frame_options.thread.reset();
+    std::vector<StackId> frame_stack;
+    analyze::FrameProfile f = analyze::build_frame_profile(p, frame_options, &frame_stack);
+    std::vector<FrameId> remap = frames_.import_frames(f);
+    std::vector<FrameId> stack;
+    auto& records = records_[index];
+    auto add = [&](size_t i, const RawCounts& raw, const Values& v) {
+      stack.clear();
+      for (FrameId id : f.stacks.frames(frame_stack[i])) stack.push_back(remap[id.value()]);
+      StackId g = frames_.stacks.intern(stack);
+      if (options_.merged) frames_.add_sample(stack, v);
+      records.push_back(record(g.value() | kFrameSpace, raw, v));
+    };
+    for (size_t i = 0; i < p.samples.size(); ++i)
+      if (!thread) add(i, p.samples[i].raw, p.samples[i].values);
+    if (thread) {
+      // Thread samples share the stacks of the all-thread samples.
+      std::vector<uint32_t> sample_of(p.stacks.size(), UINT32_MAX);
+      for (uint32_t i = 0; i < p.samples.size(); ++i) sample_of[p.samples[i].stack.value()] = i;
+      for (const ThreadSample& s : p.thread_samples)
+        if (s.thread == *thread && sample_of[s.stack.value()] != UINT32_MAX) add(sample_of[s.stack.value()], s.raw, s.values);
+    }
+  }
+
+  // The filters of analyze::apply_filters, applied per stack; the leaf that is left names the site.
+  std::vector<uint32_t> site_of_frame_stacks() {
+    const analyze::FilterOptions& fo = options_.filters;
+    std::vector<char> focus, ignore, hide, show_from;
+    try {
+      if (fo.focus) focus = analyze::match_frames(frames_, *fo.focus);
+      if (fo.ignore) ignore = analyze::match_frames(frames_, *fo.ignore);
+      if (fo.hide) hide = analyze::match_frames(frames_, *fo.hide);
+      if (fo.show_from) show_from = analyze::match_frames(frames_, *fo.show_from);
+    } catch (const std::regex_error& e) {
+      throw InputError(fmt::format("invalid regular expression in a filter: {}", e.what()));
+    }
+    auto any = [](const std::vector<char>& bits, std::span<const FrameId> s) {
+      for (FrameId f : s)
+        if (bits[f.value()]) return true;
+      return false;
+    };
+    std::vector<char> suppressed;
+    if (!options_.suppressions.patterns.empty()) {
+      suppressed.assign(frames_.frames.size(), 0);
+      for (size_t f = 0; f < frames_.frames.size(); ++f)
+        for (const std::string& rule : options_.suppressions.patterns)
+          if (analyze::suppression_matches(rule, frames_.name(FrameId{static_cast<uint32_t>(f)}))) suppressed[f] = 1;
+    }
+    std::vector<uint32_t> site_of(frames_.stacks.size(), UINT32_MAX);
+    std::vector<uint32_t> site_of_name;
+    auto site = [&](std::string_view name) {
+      StringId id = frames_.strings.intern(name);
+      if (id.value() >= site_of_name.size()) site_of_name.resize(id.value() + 1, UINT32_MAX);
+      uint32_t& s = site_of_name[id.value()];
+      if (s == UINT32_MAX) {
+        s = static_cast<uint32_t>(out_.sites.size());
+        out_.sites.push_back({.name = std::string(name)});
+      }
+      return s;
+    };
+    for (uint32_t i = 0; i < frames_.stacks.size(); ++i) {
+      std::span<const FrameId> s = frames_.stacks.frames(StackId{i});
+      if (fo.focus && !any(focus, s)) continue;
+      if (fo.ignore && any(ignore, s)) continue;
+      if (!suppressed.empty() && any(suppressed, s)) continue;
+      if (fo.show_from) {
+        size_t keep = s.size();
+        for (size_t k = s.size(); k-- > 0;)
+          if (show_from[s[k].value()]) {
+            keep = k + 1;
+            break;
+          }
+        if (keep == s.size() && !any(show_from, s)) continue;
+        s = s.first(keep);
+      }
+      std::string_view leaf = s.empty() ? analyze::kNoStackFrame : analyze::kAllHiddenFrame;
+      for (FrameId f : s)
+        if (!fo.hide || !hide[f.value()]) {
+          leaf = frames_.name(f);
+          break;
+        }
+      site_of[i] = site(leaf);
+    }
+    return site_of;
+  }
+
+  void build_sites(const std::vector<StackId>& frame_stack_of) {
+    std::vector<uint32_t> site_of = site_of_frame_stacks();
+    size_t n = out_.dumps.size();
+    for (SiteSeries& s : out_.sites) {
+      s.values.assign(n, 0);
+      s.bytes.assign(n, 0);
+      s.objects.assign(n, 0);
+      s.variance.assign(n, 0);
+    }
+    out_.totals.assign(n, 0);
+    out_.total_bytes.assign(n, 0);
+    out_.total_objects.assign(n, 0);
+    out_.total_variance.assign(n, 0);
+    bool objects = options_.type == SampleType::inuse_objects || options_.type == SampleType::alloc_objects;
+    for (size_t d = 0; d < n; ++d) {
+      for (const Record& r : records_[d]) {
+        uint32_t frame_stack = r.stack & kFrameSpace ? r.stack & ~kFrameSpace : frame_stack_of[r.stack].value();
+        uint32_t site = site_of[frame_stack];
+        if (site == UINT32_MAX) continue;
+        SiteSeries& s = out_.sites[site];
+        double value = objects ? r.objects : r.bytes;
+        // An estimate from c sampled objects has a standard error of about value / sqrt(c).
+        double var = out_.sampled && r.count > 0 ? value * value / r.count : 0;
+        s.values[d] += value;
+        s.bytes[d] += r.bytes;
+        s.objects[d] += r.objects;
+        s.variance[d] += var;
+        out_.totals[d] += value;
+        out_.total_bytes[d] += r.bytes;
+        out_.total_objects[d] += r.objects;
+        out_.total_variance[d] += var;
+      }
+    }
+  }
+
+  const SeriesOptions& options_;
+  Series& out_;
+  UnionSpace space_;
+  size_t space_modules_ = 0;
+  StackTable stacks_;                   // series-wide location stacks
+  std::vector<Values> stack_values_;    // summed over dumps (options.merged)
+  analyze::FrameProfile frames_;        // named-frame stacks (symbolized dumps, then all)
+  std::vector<std::vector<Record>> records_;  // per dump
+  bool thread_found_ = false;
+};
+
+}  // namespace
+
+Series load_series(std::vector<SeriesDump> dumps, const SeriesOptions& options, Diagnostics& diag) {
+  Series out;
+  out.dumps = std::move(dumps);
+  out.type = options.type;
+  SeriesBuilder builder(options, out);
+  // Parsing is most of the work: dumps are parsed a few at a time in parallel, then reduced in
+  // order on this thread (so ids, and thus the output, do not depend on timing). Only a batch of
+  // profiles is in memory at once.
+  unsigned threads = options.parse_threads ? options.parse_threads
+                                           : std::clamp(std::thread::hardware_concurrency(), 1u, 2u);
+  size_t n = out.dumps.size();
+  for (size_t begin = 0; begin < n; begin += threads) {
+    size_t m = std::min<size_t>(threads, n - begin);
+    std::vector<Profile> batch(m);
+    std::vector<Diagnostics> diags(m);
+    std::vector<std::exception_ptr> errors(m);
+    auto parse = [&](size_t k) {
+      try {
+        batch[k] = heapparse::read_dump(out.dumps[begin + k].path, diags[k]);
+      } catch (...) {
+        errors[k] = std::current_exception();
+      }
+    };
+    std::vector<std::thread> pool;
+    for (size_t k = 1; k < m; ++k) pool.emplace_back(parse, k);
+    parse(0);
+    for (std::thread& t : pool) t.join();
+    for (size_t k = 0; k < m; ++k) {
+      if (errors[k]) std::rethrow_exception(errors[k]);
+      for (std::string& w : diags[k].warnings) diag.warn(std::move(w));
+      builder.add_dump(begin + k, batch[k], diag);
+      batch[k] = Profile{};
+    }
+  }
+  builder.finish(diag);
+  return out;
+}
+
+}  // namespace memprof::series

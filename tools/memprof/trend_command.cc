@@ -1,0 +1,151 @@
+// memprof trend DUMP...: many dumps of a process as a time series, read by the series engine
+// (lib/series): the total's growth, leak suspects by robust slope and trend test, anomalous
+// steps, a forecast against --limit; text, JSON, long CSV or an SVG chart.
+#include <fmt/format.h>
+
+#include "commands.h"
+#include "memprof/heapparse/input.h"
+#include "memprof/render/trend_report.h"
+#include "memprof/render/units.h"
+#include "memprof/series/series.h"
+#include "memprof/series/trend.h"
+#include "output.h"
+#include "profile_options.h"
+
+namespace memprof::cli {
+
+namespace {
+
+struct TrendCommandOptions {
+  ProfileOptions profile;
+  size_t rows = 20;
+  double alpha = 0.01;
+  std::optional<std::string> min_slope;
+  std::optional<std::string> limit;
+  double anomaly_threshold = 5;
+  bool keep_order = false;
+  bool fail_leak = false;
+  bool exact_bytes = false;
+  std::string format = "text";
+  size_t chart_sites = 8;
+  std::optional<std::string> suppressions;
+};
+
+// "SIZE", "SIZE/step" or "SIZE/h".
+void parse_min_slope(const std::string& text, series::TrendOptions& t) {
+  std::string_view s = text;
+  bool per_hour = false;
+  if (s.ends_with("/h")) {
+    per_hour = true;
+    s.remove_suffix(2);
+  } else if (s.ends_with("/step")) {
+    s.remove_suffix(5);
+  }
+  auto v = render::parse_size(s);
+  if (!v) throw CLI::ValidationError("--min-slope", "expects SIZE, SIZE/step or SIZE/h, e.g. 64KiB/h, got '" + text + "'");
+  t.min_slope = static_cast<double>(*v);
+  t.min_slope_per_hour = per_hour;
+}
+
+int run_trend(TrendCommandOptions& o) {
+  finish_profile_options(o.profile);
+  if (o.profile.inputs.size() < 3)
+    throw InputError(fmt::format("trend needs at least three dumps, got {}", o.profile.inputs.size()));
+  Diagnostics diag;
+  series::TrendOptions t{.alpha = o.alpha, .anomaly_threshold = o.anomaly_threshold};
+  if (o.min_slope) parse_min_slope(*o.min_slope, t);
+  if (o.limit) {
+    auto v = render::parse_size(*o.limit);
+    if (!v) throw CLI::ValidationError("--limit", "expects a size such as 2GiB, got '" + *o.limit + "'");
+    t.limit = static_cast<double>(*v);
+  }
+  series::SeriesOptions s{.type = o.profile.sample_type(),
+                          .frames = {.granularity = o.profile.granularity(), .full_names = o.profile.full_names,
+                                     .thread = o.profile.thread},
+                          .filters = o.profile.filters,
+                          .symbols = o.profile.symbols};
+  if (o.suppressions) {
+    heapparse::InputBytes text = heapparse::read_input(*o.suppressions);
+    s.suppressions = analyze::parse_suppressions(text.text(), *o.suppressions, diag);
+  }
+  std::vector<series::SeriesDump> dumps = series::order_dumps(o.profile.inputs, o.keep_order);
+  series::TimeSource source = series::assign_times(dumps);
+  if (t.min_slope_per_hour && source == series::TimeSource::sequence)
+    throw InputError("--min-slope per hour needs times, and the dumps' modification times do not increase; "
+                     "give it per step (e.g. 64KiB/step)");
+  series::Series data = series::load_series(std::move(dumps), s, diag);
+  flush_warnings(diag);
+  if ((s.type == SampleType::alloc_space || s.type == SampleType::alloc_objects) && !data.has_accum_data)
+    throw InputError("no cumulative allocation data in the dumps (the process ran without MALLOC_CONF=prof_accum:true); "
+                     "use --inuse-space or --inuse-objects");
+  series::TrendReport report = series::analyze_trend(data, source, t);
+
+  render::GateResult gates;
+  if (o.fail_leak)
+    for (size_t i = 0; i < report.rows.size(); ++i)
+      if (report.rows[i].leak) {
+        gates.violating_rows.push_back(i);
+        gates.messages.push_back(fmt::format("leak suspect {} (--fail-leak)", report.rows[i].name));
+      }
+  if (o.format == "svg") {
+    write_stdout(render::render_trend_svg(data, report, {.top_sites = o.chart_sites}));
+  } else {
+    render::Format format = o.format == "json"       ? render::Format::json
+                            : o.format == "csv"      ? render::Format::csv
+                            : o.format == "markdown" ? render::Format::markdown
+                                                     : render::Format::text;
+    render::ReportStyle style{.width = o.profile.full_names ? 0 : output_width(), .exact_bytes = o.exact_bytes,
+                              .max_rows = o.rows};
+    write_stdout(render::render_trend(data, report, style, format, gates));
+  }
+  if (o.format != "text" && o.format != "markdown")
+    for (const std::string& m : gates.messages) print_warning("limit exceeded: " + m);
+  return gates.messages.empty() ? kExitOk : kExitLimitExceeded;
+}
+
+}  // namespace
+
+RunCommand add_trend_command(CLI::App& app) {
+  auto o = std::make_shared<TrendCommandOptions>();
+  CLI::App* cmd = app.add_subcommand("trend", "Many dumps as a time series: growth, leak suspects, anomalies, forecast");
+  cmd->add_option("dumps", o->profile.inputs,
+                  "Dumps of one process (any order: sorted by pid and sequence number from jemalloc's names)")
+      ->required();
+  add_profile_options(*cmd, o->profile, false);
+  auto* g = "Trend";
+  cmd->add_option("--alpha", o->alpha, "Significance of the upward trend of a leak suspect (Mann-Kendall)")
+      ->capture_default_str()
+      ->check(CLI::Range(1e-300, 0.5))
+      ->group(g);
+  cmd->add_option("--min-slope", o->min_slope,
+                  "Smallest growth of a leak suspect, per step or per hour (default: 0.1% of the final total per step)")
+      ->type_name("SIZE[/step|/h]")
+      ->group(g);
+  cmd->add_option("--limit", o->limit, "Forecast when the total (and each leak suspect) reaches SIZE")
+      ->type_name("SIZE")
+      ->group(g);
+  cmd->add_option("--anomaly-threshold", o->anomaly_threshold, "Robust z-score above which a step is an anomaly")
+      ->capture_default_str()
+      ->group(g);
+  cmd->add_flag("--keep-order", o->keep_order, "Take the dumps in the order given instead of by pid and sequence")
+      ->group(g);
+  cmd->add_option("--suppressions", o->suppressions, "LSan-style file of 'leak:<pattern>' lines (matched on frame names)")
+      ->type_name("FILE")
+      ->group(g);
+  g = "Output";
+  cmd->add_option("-n,--rows", o->rows, "Sites to show, 0 for all (leak suspects are always shown)")
+      ->capture_default_str()
+      ->group(g);
+  cmd->add_flag("--bytes", o->exact_bytes, "Exact byte counts instead of KiB/MiB/GiB")->group(g);
+  cmd->add_option("--format", o->format, "Output format; csv is long form (dump,seq,time,site,bytes,objects)")
+      ->check(CLI::IsMember({"text", "json", "csv", "markdown", "svg"}))
+      ->capture_default_str()
+      ->group(g);
+  cmd->add_option("--chart-sites", o->chart_sites, "Sites drawn as bands in the SVG chart")->capture_default_str()->group(g);
+  cmd->add_flag("--fail-leak", o->fail_leak, "Exit 1 when any leak suspect is found (after --suppressions)")
+      ->group("CI gates (exit status 1 when exceeded)");
+  cmd->footer("Exit status: 0 success, 1 a --fail-* gate tripped, 2 usage or input error.");
+  return [o] { return run_trend(*o); };
+}
+
+}  // namespace memprof::cli
