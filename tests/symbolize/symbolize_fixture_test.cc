@@ -166,7 +166,7 @@ void check_named_by_function_start(const Profile& stripped, const Profile& full,
     if (fields >> num >> value >> size >> type >> bind >> vis >> ndx >> name && type == "FUNC")
       symbol_value[name] = std::stoull(value, nullptr, 16);
   }
-  std::vector<LoadSegment> loads = readelf_loads(debug_file);
+  std::vector<LoadSegment> loads;  // of the stripped binary: the debug file's have no file bytes
   std::map<uint64_t, const Location*> full_by_address;
   for (const Location& loc : full.locations) full_by_address[loc.address] = &loc;
   std::map<std::string, std::set<std::string>> names_of_function;  // full name -> stripped names
@@ -177,6 +177,7 @@ void check_named_by_function_start(const Profile& stripped, const Profile& full,
     if (loc.lines.empty()) continue;
     const Function& f = stripped.functions[loc.lines.back().function.value()];
     if (f.system_name.value() != 0) continue;  // named by .dynsym
+    if (loads.empty()) loads = readelf_loads(std::string(stripped.str(stripped.mappings[loc.mapping.value()].path)));
     const Location* named = full_by_address[loc.address];
     REQUIRE(named);
     REQUIRE(!named->lines.empty());
