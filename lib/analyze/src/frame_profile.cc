@@ -13,14 +13,10 @@ namespace memprof::analyze {
 
 FrameId FrameProfile::intern_frame(std::string_view text, bool inlined, bool symbolized) {
   StringId name = strings.intern(text);
-  uint64_t hash = mix_hash((uint64_t{name.value()} << 1) | (inlined ? 1 : 0));
-  uint32_t id = frame_index_.find_or_insert(
-      hash,
-      [&](uint32_t candidate) { return frames[candidate].name == name && frames[candidate].inlined == inlined; },
-      [&] {
-        frames.push_back({name, inlined, symbolized});
-        return frames.size() - 1;
-      });
+  uint32_t id = frame_index_.find_or_insert((uint64_t{name.value()} << 1) | (inlined ? 1 : 0), [&] {
+    frames.push_back({name, inlined, symbolized});
+    return frames.size() - 1;
+  });
   return FrameId{id};
 }
 
