@@ -63,3 +63,21 @@ TEST_CASE("--normalize scales the base to the new total") {
   CHECK(find_row(d, "f")->delta == doctest::Approx(50));
   CHECK(find_row(d, "g")->delta == doctest::Approx(-50));
 }
+
+TEST_CASE("a series: NEW means absent in BASE and present in NEW; in-between-only sites are transient") {
+  FrameProfile p1 = test::make_profile({{"main;stay", 10}});
+  FrameProfile p2 = test::make_profile({{"main;stay", 10}, {"main;blip", 700}, {"main;late", 5}});
+  FrameProfile p3 = test::make_profile({{"main;stay", 10}, {"main;blip2", 40}, {"main;late", 8}});
+  FrameProfile p4 = test::make_profile({{"main;stay", 10}, {"main;late", 9}});
+  DiffTable d = compute_diff({&p1, &p2, &p3, &p4}, SampleType::inuse_space, {});
+  REQUIRE(d.rows.size() == 1);
+  CHECK(d.rows[0].name == "late");
+  CHECK(d.rows[0].is_new);
+  CHECK(d.rows[0].values == std::vector<double>{0, 5, 8, 9});
+  REQUIRE(d.transient.size() == 2);
+  CHECK(d.transient[0].name == "blip");  // largest peak first
+  CHECK_FALSE(d.transient[0].is_new);
+  CHECK(d.transient[0].values == std::vector<double>{0, 700, 0, 0});
+  CHECK(d.transient[1].name == "blip2");
+  CHECK(find_row(d, "blip") == nullptr);
+}

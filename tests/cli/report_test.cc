@@ -201,10 +201,10 @@ TEST_CASE("very deep stacks and long names do not crash the tree or the filters"
   std::string long_path(20000, 'a');
   write_file(dir.path() + "/long.heap", "heap_v2/1\n  t*: 1: 8 [0: 0]\n@ 0x1010\n  t*: 1: 8 [0: 0]\n\nMAPPED_LIBRARIES:\n"
                                         "00001000-00002000 r-xp 00000000 08:01 1 /" + long_path + "\n");
-  CommandResult none = run_command({MEMPROF_CLI, "top", "--focus", "(a|b)*y", dir.path() + "/long.heap"});
+  CommandResult none = run_command({MEMPROF_CLI, "top", "--focus", "(a|b)*q", dir.path() + "/long.heap"});
   CHECK(none.exit_code == 0);
-  CHECK(none.out.find("Total: 0 B (0 bytes)") != std::string::npos);  // no 'y' in the module's name
-  CommandResult all = run_command({MEMPROF_CLI, "top", "--focus", "^a+\\+0x10$", dir.path() + "/long.heap"});  // RE2: whole name
+  CHECK(none.out.find("Total: 0 B (0 bytes)") != std::string::npos);  // no 'q' in "/aaa...+0x10"
+  CommandResult all = run_command({MEMPROF_CLI, "top", "--focus", "a{100}", dir.path() + "/long.heap"});
   CHECK(all.exit_code == 0);
   CHECK(all.out.find("Total: 8 B (8 bytes)") != std::string::npos);
 }

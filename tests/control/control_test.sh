@@ -224,6 +224,11 @@ inert)
   echo "sleep 300" | LD_PRELOAD=$lib "$fixtures/service_fixture_glibc" >/dev/null 2>"$tmp/e2"
   check "no jemalloc: one line saying why" grep -q "no jemalloc in this process" "$tmp/e2"
   check "no socket was opened" test -z "$(ls "$MEMPROF_CONTROL_DIR" 2>/dev/null)"
+  # Under memprof record, a child without jemalloc (a shell the program runs) stays silent.
+  "$memprof" record --top 0 --out "$tmp/quiet" -- "$fixtures/service_fixture" <<<"sleep 200" >/dev/null 2>"$tmp/e3"
+  echo "sleep 300" | MEMPROF_MAIN_PID=1 LD_PRELOAD=$lib "$fixtures/service_fixture_glibc" >/dev/null 2>"$tmp/e4"
+  check "a recorded program's descendant says nothing" test ! -s "$tmp/e4"
+  check "the recorded program itself is not inert" sh -c "! grep -q inactive '$tmp/e3'"
   ;;
 limits)
   # The free-space margin: asking for more free space than any disk has refuses every dump.

@@ -121,6 +121,24 @@ TEST_CASE("trend names the leaking sites with their slopes, and only them (exact
   CHECK(doc.find("time_source")->text != "manifest");
 }
 
+TEST_CASE("times come from memprof record's manifest when it names every dump") {
+  FixtureRun run;
+  run_fixture(run, "lg_prof_sample:0", 1);
+  std::string manifest;
+  for (size_t i = 0; i < run.dumps.size(); ++i) {
+    std::string file = run.dumps[i].substr(run.dumps[i].rfind('/') + 1);
+    manifest += "{\"file\":\"" + file + "\",\"seq\":" + std::to_string(i) + ",\"time\":\"2026-12-02T10:" +
+                (i < 10 ? "0" : "") + std::to_string(i) + ":00.000Z\",\"trigger\":\"ctl\",\"bytes\":-1}\n";
+  }
+  write_file(run.dir.path() + "/manifest.jsonl", manifest);
+  jestats::JsonValue doc = trend_json(run.dumps);
+  CHECK(doc.find("time_source")->text == "manifest");
+  const jestats::JsonValue* leak = row_named(doc, "trend::leak_site");
+  REQUIRE(leak);
+  CHECK(number(*leak, "slope_per_hour") == doctest::Approx(60.0 * 16 * 4096));  // a dump a minute
+  CHECK(number(doc.find("dumps")->items[1], "time") - number(doc.find("dumps")->items[0], "time") == 60);
+}
+
 TEST_CASE("sampled dumps give the same verdicts as exact ones") {
   FixtureRun run;
   run_fixture(run, "lg_prof_sample:19", 32);  // jemalloc's default period, 32 times the sizes

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "fixture_support.h"
 #include "memprof/heapparse/parse_dump.h"
@@ -151,6 +152,54 @@ void check_inline_chain(const Profile& p) {
 
 std::string same_file(const std::string& path) { return path; }
 
+// `stripped` was symbolized without symbols for sym_buildid, `full` with them. Every address
+// the stripped run could not name must carry its function's start, `sym_buildid+0xOFFSET`,
+// where OFFSET is the file offset of the symbol the full run names it by (readelf's value).
+void check_named_by_function_start(const Profile& stripped, const Profile& full, const std::string& debug_file) {
+  std::map<std::string, uint64_t> symbol_value;  // mangled name -> st_value
+  CommandResult syms = run_command({"readelf", "-sW", "--wide", debug_file});
+  REQUIRE(syms.exit_code == 0);
+  std::istringstream in(syms.out);
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream fields(line);
+    std::string num, value, size, type, bind, vis, ndx, name;
+    if (fields >> num >> value >> size >> type >> bind >> vis >> ndx >> name && type == "FUNC")
+      symbol_value[name] = std::stoull(value, nullptr, 16);
+  }
+  std::vector<LoadSegment> loads;  // of the stripped binary: the debug file's have no file bytes
+  std::map<uint64_t, const Location*> full_by_address;
+  for (const Location& loc : full.locations) full_by_address[loc.address] = &loc;
+  std::map<std::string, std::set<std::string>> names_of_function;  // full name -> stripped names
+  size_t checked = 0;
+  for (const Location& loc : stripped.locations) {
+    if (!loc.mapping.valid() || !stripped.str(stripped.mappings[loc.mapping.value()].path).ends_with("/sym_buildid"))
+      continue;
+    if (loc.lines.empty()) continue;
+    const Function& f = stripped.functions[loc.lines.back().function.value()];
+    if (f.system_name.value() != 0) continue;  // named by .dynsym
+    if (loads.empty()) loads = readelf_loads(std::string(stripped.str(stripped.mappings[loc.mapping.value()].path)));
+    const Location* named = full_by_address[loc.address];
+    REQUIRE(named);
+    REQUIRE(!named->lines.empty());
+    std::string system(full.str(full.functions[named->lines.back().function.value()].system_name));
+    REQUIRE(symbol_value.contains(system));
+    std::optional<uint64_t> offset;
+    for (const LoadSegment& seg : loads)
+      if (symbol_value[system] >= seg.vaddr && symbol_value[system] < seg.vaddr + seg.filesz)
+        offset = symbol_value[system] - seg.vaddr + seg.offset;
+    REQUIRE(offset);
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "sym_buildid+0x%llx", static_cast<unsigned long long>(*offset));
+    INFO(system);
+    CHECK(stripped.str(f.name) == expected);
+    names_of_function[system].insert(std::string(stripped.str(f.name)));
+    ++checked;
+  }
+  CHECK(checked >= 5);
+  // main holds several call sites: all of them in one row.
+  CHECK(names_of_function["main"].size() == 1);
+}
+
 }  // namespace
 
 TEST_CASE("PIE with DWARF 5, linked library and dlopen()ed plugin match the oracles") {
@@ -233,6 +282,7 @@ TEST_CASE("stripped binary with a build-id debug tree given as a debug dir") {
   check_inline_chain(s.profile);
   // Without the tree only .dynsym is left: fewer names, and never a wrong one.
   CHECK(without.report.resolved < s.report.resolved);
+  check_named_by_function_start(without.profile, s.profile, debug_file);
 }
 
 TEST_CASE("stripped system libjemalloc.so.2: no allocator frame survives at the top") {

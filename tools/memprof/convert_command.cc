@@ -1,7 +1,5 @@
 // memprof convert DUMP... --to pprof|speedscope|folded|symbolized [-o FILE], and its short form
 // memprof symbolize DUMP -o OUT: the same profiles the reports use, in other tools' formats.
-#include <unistd.h>
-
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +17,7 @@
 #include "memprof/heapparse/parse_dump.h"
 #include "memprof/render/folded.h"
 #include "memprof/symbolize/embedded_symbols.h"
+#include "option_types.h"
 #include "output.h"
 #include "profile_options.h"
 #include "symbol_options.h"
@@ -29,7 +28,7 @@ namespace {
 
 struct ConvertOptions {
   ProfileOptions profile;  // inputs, sample type (folded) and the symbol options
-  std::string to;
+  render::Format to = render::Format::pprof;
   std::string output;
   bool threads = false;
   bool no_symbolize = false;
@@ -106,24 +105,23 @@ std::string convert_symbolized(const ConvertOptions& o, Diagnostics& diag) {
 
 int run_convert(ConvertOptions& o) {
   finish_profile_options(o.profile);
-  bool binary = o.to == "pprof";
-  if (binary && (o.output.empty() || o.output == "-") && isatty(STDOUT_FILENO)) {
-    print_error("refusing to write gzip-compressed protobuf to a terminal: use -o FILE or redirect stdout");
-    return kExitError;
-  }
-  if (o.threads && o.to != "pprof") throw InputError("--threads is for --to pprof");
-  if (o.no_symbolize && o.to != "pprof") throw InputError("--no-symbolize is for --to pprof");
+  using render::Format;
+  bool binary = o.to == Format::pprof;
+  if (binary && (o.output.empty() || o.output == "-") && streams().out_is_terminal)
+    throw InputError("refusing to write gzip-compressed protobuf to a terminal: use -o FILE or redirect stdout");
+  if (o.threads && o.to != Format::pprof) throw InputError("--threads is for --to pprof");
+  if (o.no_symbolize && o.to != Format::pprof) throw InputError("--no-symbolize is for --to pprof");
   Diagnostics diag;
   if (o.profile.inputs.empty()) o.profile.inputs = newest_dumps(1, diag);
   flush_warnings(diag);
   std::string result;
-  if (o.to == "pprof") {
+  if (o.to == Format::pprof) {
     result = convert_pprof(o, diag);
-  } else if (o.to == "symbolized") {
+  } else if (o.to == Format::symbolized) {
     result = convert_symbolized(o, diag);
   } else {
     analyze::FrameProfile profile = load_frame_profiles(o.profile.inputs, o.profile, diag);
-    if (o.to == "speedscope") {
+    if (o.to == Format::speedscope) {
       result = exporter::render_speedscope(profile, fmt::format("{}", fmt::join(o.profile.inputs, " + ")));
     } else {
       SampleType type = o.profile.sample_type();
@@ -136,17 +134,6 @@ int run_convert(ConvertOptions& o) {
   return kExitOk;
 }
 
-void add_sample_type_flags(CLI::App& cmd, ProfileOptions& o) {
-  auto* g = "Sample type (--to folded)";
-  auto* a = cmd.add_flag("--inuse-space", o.inuse_space, "Live bytes at dump time (default)")->group(g);
-  auto* b = cmd.add_flag("--inuse-objects", o.inuse_objects, "Live objects at dump time")->group(g);
-  auto* c = cmd.add_flag("--alloc-space", o.alloc_space, "Bytes allocated since start (needs prof_accum:true)")->group(g);
-  auto* d = cmd.add_flag("--alloc-objects", o.alloc_objects, "Objects allocated since start (needs prof_accum:true)")->group(g);
-  for (CLI::Option* x : {a, b, c, d})
-    for (CLI::Option* y : {a, b, c, d})
-      if (x != y) x->excludes(y);
-}
-
 }  // namespace
 
 RunCommand add_convert_command(CLI::App& app) {
@@ -154,13 +141,14 @@ RunCommand add_convert_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("convert", "Write dumps as pprof, speedscope, folded stacks or a symbolized dump");
   cmd->add_option("dumps", o->profile.inputs,
                   "Heap dumps, summed (.heap, .gz, '-' for stdin); default: the newest *.heap or *.heap.gz here");
-  cmd->add_option("--to", o->to, "Output format")
-      ->required()
-      ->check(CLI::IsMember({"pprof", "speedscope", "folded", "symbolized"}));
+  using render::Format;
+  add_format_option(*cmd, o->to, {Format::pprof, Format::speedscope, Format::folded, Format::symbolized}, "--to")
+      ->default_str("")
+      ->required();
   cmd->add_option("-o,--output", o->output, "Write to FILE instead of stdout");
   cmd->add_flag("--threads", o->threads, "pprof: one sample per thread, with a 'thread' label");
   cmd->add_flag("--no-symbolize", o->no_symbolize, "pprof: leave addresses for pprof to symbolize");
-  add_sample_type_flags(*cmd, o->profile);
+  add_sample_type_options(*cmd, o->profile.sample_type_, "Sample type (--to folded)");
   add_symbol_options(*cmd, o->profile.symbols);
   cmd->footer("Exit status: 0 success, 2 usage or input error.");
   return [o] { return run_convert(*o); };
@@ -168,7 +156,7 @@ RunCommand add_convert_command(CLI::App& app) {
 
 RunCommand add_symbolize_command(CLI::App& app) {
   auto o = std::make_shared<ConvertOptions>();
-  o->to = "symbolized";
+  o->to = render::Format::symbolized;
   CLI::App* cmd = app.add_subcommand(
       "symbolize", "Write a dump that carries its own symbols (jeprof's form): readable without the binaries");
   cmd->add_option("dump", o->profile.inputs, "Heap dump (.heap, .gz, '-' for stdin)")->required()->expected(1);

@@ -1,7 +1,5 @@
 // memprof flame [--folded] [--base BASE...] DUMP...: flame graphs as self-contained SVG, or folded
 // stacks for other tools.
-#include <unistd.h>
-
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -17,6 +15,7 @@
 #include "memprof/render/flame_svg.h"
 #include "memprof/render/folded.h"
 #include "memprof/render/units.h"
+#include "option_types.h"
 #include "output.h"
 #include "profile_options.h"
 
@@ -108,18 +107,14 @@ void write_output(const std::string& path, const std::string& text) {
 int run_flame(FlameOptions& o) {
   finish_profile_options(o.profile);
   bool to_stdout = o.output.empty() || o.output == "-";
-  if (!o.folded && to_stdout && isatty(STDOUT_FILENO)) {
-    print_error(
+  if (!o.folded && to_stdout && streams().out_is_terminal)
+    throw InputError(
         "refusing to write an SVG to a terminal: redirect it (memprof flame app.heap > flame.svg), "
         "use -o FILE, or --folded for text");
-    return kExitError;
-  }
   std::optional<render::Palette> palette = render::parse_palette(o.colors);
-  if (!palette) {
-    print_error(fmt::format("--colors: unknown palette '{}' (one of: {})", o.colors,
-                            fmt::join(render::palette_names(), ", ")));
-    return kExitError;
-  }
+  if (!palette)
+    throw InputError(fmt::format("--colors: unknown palette '{}' (one of: {})", o.colors,
+                                 fmt::join(render::palette_names(), ", ")));
   auto [min_width, min_width_percent] = parse_min_width(o.min_width);
   auto [min_delta, min_delta_percent] = parse_min_delta(o.min_delta);
   SampleType type = o.profile.sample_type();
@@ -177,8 +172,8 @@ RunCommand add_flame_command(CLI::App& app) {
                   "Heap dumps, summed (.heap, .gz, '-' for stdin); default: the newest *.heap or *.heap.gz here");
   add_profile_options(*cmd, o->profile, /*report_output=*/false);
   // One value per --base (repeat it for several): a greedy vector would swallow the NEW dumps.
-  cmd->add_option("--base", o->base, "Differential graph against BASE (repeat to sum several)")
-      ->allow_extra_args(false);
+  CLI::Option* base = cmd->add_option("--base", o->base, "Differential graph against BASE (repeat to sum several)")
+                          ->allow_extra_args(false);
   cmd->add_option("-o,--output", o->output, "Write to FILE instead of stdout");
   cmd->add_flag("--folded", o->folded, "Folded stacks (flamegraph.pl input) instead of SVG");
   cmd->add_flag("--mark-inline", o->mark_inline, "Folded: mark inlined frames with an ' [inline]' suffix");
@@ -187,15 +182,18 @@ RunCommand add_flame_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--title", o->title, "Title of the graph");
   cmd->add_option("--subtitle", o->subtitle, "Second line under the title");
-  cmd->add_option("--width", o->width, "Width of the image in pixels")->check(CLI::Range(200.0, 100000.0))
-      ->capture_default_str();
+  add_bounded_option(*cmd, "--width", o->width, 200, 100000, "Width of the image in pixels");
   cmd->add_option("--minwidth", o->min_width, "Merge frames narrower than this (pixels, or % of the width)")
       ->capture_default_str();
   cmd->add_flag("--icicle", o->icicle, "Start with the root at the top (toggle inside the file)");
-  cmd->add_flag("--self-delta", o->self_delta, "Diff: colour by each frame's own change, not its subtree's");
-  cmd->add_option("--min-delta", o->min_delta, "Diff: changes below SIZE or PCT% are drawn neutral");
-  cmd->add_flag("--normalize", o->normalize, "Diff: scale BASE to NEW's total");
-  cmd->add_flag("--negate", o->negate, "Diff: widths from BASE (the mirror graph: shows what vanished)");
+  // Only meaningful against a base: without --base they are usage errors, not silently ignored.
+  cmd->add_flag("--self-delta", o->self_delta, "Diff: colour by each frame's own change, not its subtree's")->needs(base);
+  cmd->add_option("--min-delta", o->min_delta, "Diff: changes below SIZE or PCT% are drawn neutral")
+      ->type_name("SIZE|PCT%")
+      ->needs(base);
+  cmd->add_flag("--normalize", o->normalize, "Diff: scale BASE to NEW's total")->needs(base);
+  cmd->add_flag("--negate", o->negate, "Diff: widths from BASE (the mirror graph: shows what vanished)")->needs(base);
+  cmd->footer("Exit status: 0 success, 2 usage or input error.");
   return [o] { return run_flame(*o); };
 }
 

@@ -17,6 +17,7 @@
 #include "memprof/jestats/read_stats.h"
 #include "memprof/render/hist_report.h"
 #include "memprof/render/units.h"
+#include "option_types.h"
 #include "output.h"
 #include "profile_options.h"
 
@@ -27,7 +28,7 @@ namespace {
 struct HistOptions {
   ProfileOptions profile;
   std::string buckets = "class";
-  std::string format = "text";
+  render::Format format = render::Format::text;
   bool by_site = false;
   size_t rows = 10;
 };
@@ -71,7 +72,7 @@ render::HistReport stats_report(const std::string& path, std::string_view text, 
 
 render::HistReport dump_report(HistOptions& o, std::vector<heapparse::InputBytes>& inputs, analyze::Bucketing bucketing,
                                Diagnostics& diag) {
-  analyze::SizeValues values = (o.profile.alloc_space || o.profile.alloc_objects) ? analyze::SizeValues::since_start
+  analyze::SizeValues values = (o.profile.sample_type() == SampleType::alloc_space || o.profile.sample_type() == SampleType::alloc_objects) ? analyze::SizeValues::since_start
                                                                                   : analyze::SizeValues::live;
   render::HistReport report;
   report.kind = "dump";
@@ -90,7 +91,7 @@ render::HistReport dump_report(HistOptions& o, std::vector<heapparse::InputBytes
     std::string source;
     for (size_t i = 0; i < o.profile.inputs.size(); ++i) {
       const std::string& path = o.profile.inputs[i];
-      Profile p = heapparse::parse_dump(inputs[i].text(), path, diag);
+      Profile p = heapparse::parse_dump(inputs[i].text(), heapparse::input_name(path), diag);
       inputs[i] = heapparse::InputBytes();  // the model holds what is needed; drop the text
       if (values == analyze::SizeValues::since_start && !p.has_accum_data())
         throw InputError(fmt::format("{}: no cumulative counts (the dump was written without prof_accum:true); "
@@ -129,16 +130,12 @@ int run_hist(HistOptions& o) {
   render::HistReport report;
   if (dumps == 0) {
     if (o.by_site) throw InputError("--by-site needs heap dumps: malloc_stats_print output has no allocation sites");
-    report = stats_report(o.profile.inputs.front(), inputs.front().text(), bucketing, diag);
+    report = stats_report(heapparse::input_name(o.profile.inputs.front()), inputs.front().text(), bucketing, diag);
   } else {
     report = dump_report(o, inputs, bucketing, diag);
   }
   flush_warnings(diag);
-  render::HistFormat format = o.format == "json"  ? render::HistFormat::json
-                              : o.format == "csv" ? render::HistFormat::csv
-                              : o.format == "svg" ? render::HistFormat::svg
-                                                  : render::HistFormat::text;
-  write_stdout(render::render_hist(report, format, output_width()));
+  write_stdout(render::render_hist(report, o.format, output_width()));
   return kExitOk;
 }
 
@@ -156,9 +153,8 @@ RunCommand add_hist_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--by-site", o->by_site, "One histogram per allocation site (the leaf frame), largest first");
   cmd->add_option("-n,--rows", o->rows, "With --by-site: sites to show, 0 for all")->capture_default_str();
-  cmd->add_option("--format", o->format, "Output format")
-      ->check(CLI::IsMember({"text", "json", "csv", "svg"}))
-      ->capture_default_str();
+  using render::Format;
+  add_format_option(*cmd, o->format, {Format::text, Format::json, Format::csv, Format::svg});
   cmd->footer("Exit status: 0 success, 2 usage or input error.");
   return [o] { return run_hist(*o); };
 }

@@ -9,6 +9,7 @@
 #include "memprof/render/info_report.h"
 #include "memprof/symbolize/embedded_symbols.h"
 #include "memprof/symbolize/symbolize.h"
+#include "option_types.h"
 #include "output.h"
 #include "symbol_options.h"
 
@@ -18,7 +19,7 @@ namespace {
 
 struct InfoOptions {
   std::vector<std::string> inputs;
-  std::string format = "text";
+  render::Format format = render::Format::text;
   bool symbols = false;  // --symbols: symbolize and report per module
   symbolize::SymbolizeOptions symbolize;
 };
@@ -41,7 +42,7 @@ int run_info(InfoOptions& options) {
     }
     flush_warnings(diag);
   }
-  write_stdout(options.format == "json" ? render::render_info_json(entries) : render::render_info_text(entries));
+  write_stdout(options.format == render::Format::json ? render::render_info_json(entries) : render::render_info_text(entries));
   return all_parsed ? kExitOk : kExitError;
 }
 
@@ -51,9 +52,7 @@ RunCommand add_info_command(CLI::App& app) {
   auto options = std::make_shared<InfoOptions>();
   CLI::App* cmd = app.add_subcommand("info", "Describe heap dumps: format, totals, stacks, threads, mappings");
   cmd->add_option("files", options->inputs, "Heap dumps (.heap, .heap.gz, '-' for stdin)")->required();
-  cmd->add_option("--format", options->format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
+  add_format_option(*cmd, options->format, {render::Format::text, render::Format::json});
   cmd->add_flag("--symbols", options->symbols, "Symbolize and report, per module, the file used and what resolved");
   add_symbol_options(*cmd, options->symbolize);
   cmd->footer("Exit status: 0 every dump parsed, 2 a dump could not be read (the others are still reported).");

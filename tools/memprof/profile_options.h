@@ -26,24 +26,24 @@ namespace memprof::cli {
 
 struct ProfileOptions {
   std::vector<std::string> inputs;
-  bool inuse_space = false, inuse_objects = false, alloc_space = false, alloc_objects = false;
-  bool functions = false, lines = false, files = false, modules = false, addresses = false;
+  SampleType sample_type_ = SampleType::inuse_space;
+  analyze::Granularity granularity_ = analyze::Granularity::functions;
   bool full_names = false;
   analyze::FilterOptions filters;
   std::optional<std::string> thread;
   bool exact_bytes = false;
-  std::string format = "text";
+  render::Format format = render::Format::text;
   symbolize::SymbolizeOptions symbols;
 
-  SampleType sample_type() const;
-  analyze::Granularity granularity() const;
-  render::Format output_format() const;
+  SampleType sample_type() const { return sample_type_; }
+  analyze::Granularity granularity() const { return granularity_; }
+  render::Format output_format() const { return format; }
 };
 
 // Adds everything but the inputs (commands name those themselves), including --binary,
 // --search-path, --debug-dir and --keep-allocator-frames. Call finish_profile_options() once
 // the command line is parsed.
-// report_output: also --bytes and --format (commands that print tables).
+// report_output: also --bytes and --format (text, json, csv, markdown: commands that print tables).
 void add_profile_options(CLI::App& cmd, ProfileOptions& options, bool report_output = true);
 void finish_profile_options(ProfileOptions& options);
 
@@ -53,35 +53,37 @@ void finish_profile_options(ProfileOptions& options);
 analyze::FrameProfile load_frame_profile(const std::string& path, const ProfileOptions& options, Diagnostics& diag,
                                          const analyze::Suppressions* rules = nullptr,
                                          analyze::SuppressionResult* suppressed = nullptr);
-// Several dumps summed, then the --focus/--ignore/--hide/--show-from filters.
-analyze::FrameProfile load_frame_profiles(const std::vector<std::string>& paths, const ProfileOptions& options,
-                                          Diagnostics& diag);
-// Applies --focus/--ignore/--hide/--show-from when any is given. Throws InputError on a bad RE.
-void filter_in_place(analyze::FrameProfile& profile, const ProfileOptions& options);
+// What the filters did, so nothing they change goes unsaid: the total before them (for "Total:
+// 18.5 MiB (filtered; 63.8 MiB in the dump)") and the filters that matched no frame at all.
+struct Selection {
+  bool filtered = false;
+  Values total_before;
+  std::vector<std::string> unmatched;  // "--focus 'regex'"
+};
 
-// With no inputs: the newest `count` jemalloc dumps of the newest process in the current
-// directory (by pid and seq from jemalloc's file names, then mtime), oldest first.
+// Several dumps summed, then the --focus/--ignore/--hide/--show-from filters. Warns (in diag)
+// about filters that match nothing.
+analyze::FrameProfile load_frame_profiles(const std::vector<std::string>& paths, const ProfileOptions& options,
+                                          Diagnostics& diag, Selection* selection = nullptr);
+// Applies --focus/--ignore/--hide/--show-from when any is given. Throws InputError on a bad RE.
+// With `selection`, also records what they did (unmatched: in none of the profiles filtered).
+void filter_in_place(analyze::FrameProfile& profile, const ProfileOptions& options, Selection* selection = nullptr);
+// Warns about every unmatched filter; with a CI gate set, an empty selection is an error: a
+// limit checked on nothing passes meaninglessly.
+void check_selection(const Selection& selection, bool gates_set, Diagnostics& diag);
+
+// With no dump named: heapparse::newest_series(".", count), with a warning naming them. Refuses
+// (InputError) when a dump-like word is on the command line as an option's value.
 std::vector<std::string> newest_dumps(size_t count, Diagnostics& diag);
 
 // Fails with an InputError when the sample type needs accumulated data the dumps lack.
 void check_sample_type_available(const analyze::FrameProfile& profile, SampleType type);
 
 render::ReportContext report_context(const analyze::FrameProfile& profile, SampleType type,
-                                     const ProfileOptions& options);
-// CSV and JSON keep stdout for data; exceeded limits are also said on stderr for CI logs.
-void report_gates_on_stderr(const render::GateResult& gates, const ProfileOptions& options);
+                                     const ProfileOptions& options, const Selection* selection = nullptr);
 render::ReportStyle report_style(const ProfileOptions& options, size_t max_rows);
 
 // Columns of the terminal on stdout, COLUMNS when set, else 0 (no limit: output is piped).
 size_t output_width();
-
-// Parses "SIZE" or "PCT%"; throws CLI::ValidationError naming `option`.
-struct Limit {
-  double value = 0;
-  bool percent = false;
-};
-std::optional<Limit> parse_limit(const std::optional<std::string>& text, const std::string& option, bool allow_percent);
-// Checks a limit while the command line is parsed, before any dump is read.
-CLI::Validator limit_validator(bool allow_percent);
 
 }  // namespace memprof::cli

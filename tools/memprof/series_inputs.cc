@@ -1,5 +1,6 @@
 #include "series_inputs.h"
 
+#include "memprof/analyze/filters.h"
 #include "memprof/series/series.h"
 
 namespace memprof::cli {
@@ -27,7 +28,12 @@ analyze::FrameProfile load_summed_profile(const std::vector<std::string>& paths,
 analyze::DiffTable diff_series(const std::vector<std::string>& paths, const ProfileOptions& options,
                                const analyze::DiffOptions& diff, uint64_t& sample_period, Diagnostics& diag) {
   series::SeriesOptions s = series_options(options);
-  series::Series data = series::load_series(series::order_dumps(paths, true), s, diag);
+  series::Series data;
+  try {
+    data = series::load_series(series::order_dumps(paths, true), s, diag);
+  } catch (const analyze::RegexError& e) {
+    throw InputError(std::string("--focus/--ignore/--hide/--show-from: ") + e.what());
+  }
   if ((s.type == SampleType::alloc_space || s.type == SampleType::alloc_objects) && !data.has_accum_data)
     throw InputError("no cumulative allocation data in the dumps (the process ran without MALLOC_CONF=prof_accum:true); "
                      "use --inuse-space or --inuse-objects");

@@ -1,16 +1,20 @@
 // memprof top [DUMP...]: where the memory is, per function (or line, file, module, address).
+#include <map>
+#include <regex>
+
 #include <fmt/format.h>
 
 #include "commands.h"
-
 #include "memprof/analyze/flame_tree.h"
 #include "memprof/analyze/peek.h"
 #include "memprof/analyze/top.h"
 #include "memprof/export/openmetrics.h"
+#include "memprof/heapparse/dump_name.h"
 #include "memprof/render/peek_report.h"
 #include "memprof/render/top_report.h"
 #include "memprof/render/tree_report.h"
 #include "memprof/render/units.h"
+#include "option_types.h"
 #include "output.h"
 #include "profile_options.h"
 
@@ -22,43 +26,39 @@ struct TopOptions {
   ProfileOptions profile;
   size_t rows = 20;
   bool cum = false;
-  std::optional<std::string> fail_above;
-  std::optional<std::string> fail_site_above;
+  render::TopGates gates;
   std::optional<std::string> peek;
   bool tree = false;
   double min_percent = 0.5;
 };
 
-// CI gates: the total, and any single row's flat value, against the limits.
-render::GateResult check_gates(const analyze::TopTable& table, const TopOptions& o, bool exact_bytes) {
-  render::GateResult gates;
-  SampleType type = table.sample_type;
-  if (auto limit = parse_limit(o.fail_above, "--fail-above", false); limit && table.total > limit->value)
-    gates.messages.push_back(fmt::format("total {} is above --fail-above {}", render::format_value(table.total, type, exact_bytes),
-                                         render::format_value(limit->value, type, exact_bytes)));
-  if (auto limit = parse_limit(o.fail_site_above, "--fail-site-above", false)) {
-    for (size_t i = 0; i < table.rows.size(); ++i) {
-      if (table.rows[i].flat <= limit->value) continue;
-      gates.violating_rows.push_back(i);
-      gates.messages.push_back(fmt::format("{} holds {}, above --fail-site-above {}", table.rows[i].name,
-                                           render::format_value(table.rows[i].flat, type, exact_bytes),
-                                           render::format_value(limit->value, type, exact_bytes)));
-    }
-  }
-  return gates;
+// Summing snapshots of one process counts the memory that lived through them several times:
+// almost always `diff` or `trend` was meant.
+void warn_same_process(const std::vector<std::string>& inputs, Diagnostics& diag) {
+  std::map<uint64_t, size_t> per_pid;
+  for (const std::string& path : inputs)
+    if (auto name = heapparse::parse_dump_name(path); name && name->pid) ++per_pid[*name->pid];
+  for (const auto& [pid, count] : per_pid)
+    if (count > 1)
+      diag.warn(fmt::format("{} dumps of process {} summed: snapshots of one process count the same memory again; "
+                            "compare them with 'memprof diff' (or 'memprof trend') instead",
+                            count, pid));
 }
 
 int run_top(TopOptions& o) {
   finish_profile_options(o.profile);
   Diagnostics diag;
   if (o.profile.inputs.empty()) o.profile.inputs = newest_dumps(1, diag);
+  warn_same_process(o.profile.inputs, diag);
   flush_warnings(diag);
   SampleType type = o.profile.sample_type();
-  analyze::FrameProfile profile = load_frame_profiles(o.profile.inputs, o.profile, diag);
+  Selection selection;
+  analyze::FrameProfile profile = load_frame_profiles(o.profile.inputs, o.profile, diag, &selection);
+  check_selection(selection, o.gates.total || o.gates.site, diag);
   flush_warnings(diag);
   check_sample_type_available(profile, type);
 
-  bool openmetrics = o.profile.format == "openmetrics";
+  bool openmetrics = o.profile.format == render::Format::openmetrics;
   if ((o.peek || o.tree) && openmetrics) throw InputError("--format openmetrics is for the table; not with --peek or --tree");
   if ((o.peek || o.tree) && o.profile.output_format() == render::Format::csv)
     throw InputError("--format csv is for tables; --peek and --tree print text, markdown or json");
@@ -71,30 +71,29 @@ int run_top(TopOptions& o) {
     }
     Values total = profile.total();
     write_stdout(render::render_peek(entries, *o.peek, total[type], total[analyze::objects_type_for(type)],
-                                     report_context(profile, type, o.profile),
+                                     report_context(profile, type, o.profile, &selection),
                                      report_style(o.profile, o.rows), o.profile.output_format()));
     return kExitOk;
   }
   if (o.tree) {
     analyze::FlameTree tree = analyze::build_flame_tree(profile, {.sample_type = type});
-    write_stdout(render::render_tree(tree, report_context(profile, type, o.profile), report_style(o.profile, 0), o.min_percent,
+    write_stdout(render::render_tree(tree, report_context(profile, type, o.profile, &selection), report_style(o.profile, 0), o.min_percent,
                                      o.profile.output_format()));
     return kExitOk;
   }
   analyze::TopTable table = analyze::compute_top(profile, type, o.cum ? analyze::TopOrder::cum : analyze::TopOrder::flat);
-  render::GateResult gates = check_gates(table, o, o.profile.exact_bytes);
+  render::GateResult gates = render::check_top_gates(table, o.gates, o.profile.exact_bytes);
+  print_gates(gates);  // first, so CI logs show them whatever the format
   // Violating rows must be visible whatever -n says.
   size_t rows = o.rows;
   for (size_t i : gates.violating_rows) rows = rows ? std::max(rows, i + 1) : 0;
   if (openmetrics) {
     write_stdout(exporter::render_top_openmetrics(table, rows));
-    for (const std::string& message : gates.messages) print_warning("limit exceeded: " + message);
-    return gates.messages.empty() ? kExitOk : kExitLimitExceeded;
+    return gates.exit_status();
   }
-  write_stdout(render::render_top(table, report_context(profile, type, o.profile), report_style(o.profile, rows),
+  write_stdout(render::render_top(table, report_context(profile, type, o.profile, &selection), report_style(o.profile, rows),
                                   o.profile.output_format(), gates));
-  report_gates_on_stderr(gates, o.profile);
-  return gates.messages.empty() ? kExitOk : kExitLimitExceeded;
+  return gates.exit_status();
 }
 
 }  // namespace
@@ -106,25 +105,23 @@ RunCommand add_top_command(CLI::App& app) {
                   "Heap dumps, summed (.heap, .gz, '-' for stdin); default: the newest *.heap or *.heap.gz here");
   add_profile_options(*cmd, o->profile);
   // top alone also speaks OpenMetrics: widen the shared --format choices for this command.
-  CLI::Option* format = cmd->get_option("--format");
-  format->get_validator(0)->active(false);
-  format->check(CLI::IsMember({"text", "json", "csv", "markdown", "openmetrics"}));
+  cmd->remove_option(cmd->get_option("--format"));
+  using render::Format;
+  add_format_option(*cmd, o->profile.format,
+                    {Format::text, Format::json, Format::csv, Format::markdown, Format::openmetrics})
+      ->group("Output");
   cmd->add_option("-n,--rows", o->rows, "Rows to show, 0 for all")->capture_default_str();
   auto* cum = cmd->add_flag("--cum", o->cum, "Sort by cumulative instead of flat");
   auto* peek = cmd->add_option("--peek", o->peek, "Show callers and callees of the functions matching RE")
                    ->type_name("RE");
   auto* tree = cmd->add_flag("--tree", o->tree, "Show the call tree from the roots instead of the table")->excludes(peek);
-  cmd->add_option("--min-percent", o->min_percent, "With --tree: fold callees below this share of the total")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 100.0));
+  add_bounded_option(*cmd, "--min-percent", o->min_percent, 0, 100,
+                     "With --tree: fold callees below this share of the total");
   auto* g = "CI gates (exit status 1 when exceeded)";
-  auto* above = cmd->add_option("--fail-above", o->fail_above, "Fail when the total is above SIZE")
-                    ->type_name("SIZE")
-                    ->check(limit_validator(false))
+  auto* above = add_limit_option(*cmd, "--fail-above", o->gates.total, false, "Fail when the total is above SIZE")
                     ->group(g);
-  auto* site_above = cmd->add_option("--fail-site-above", o->fail_site_above, "Fail when any row's flat value is above SIZE")
-                         ->type_name("SIZE")
-                         ->check(limit_validator(false))
+  auto* site_above = add_limit_option(*cmd, "--fail-site-above", o->gates.site, false,
+                                      "Fail when any row's flat value is above SIZE")
                          ->group(g);
   for (CLI::Option* view : {peek, tree})
     for (CLI::Option* table_only : {above, site_above, cum}) view->excludes(table_only);

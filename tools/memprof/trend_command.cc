@@ -4,11 +4,13 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "memprof/analyze/filters.h"
 #include "memprof/heapparse/input.h"
 #include "memprof/render/trend_report.h"
 #include "memprof/render/units.h"
 #include "memprof/series/series.h"
 #include "memprof/series/trend.h"
+#include "option_types.h"
 #include "output.h"
 #include "profile_options.h"
 
@@ -26,7 +28,7 @@ struct TrendCommandOptions {
   bool keep_order = false;
   bool fail_leak = false;
   bool exact_bytes = false;
-  std::string format = "text";
+  render::Format format = render::Format::text;
   size_t chart_sites = 8;
   std::optional<std::string> suppressions;
 };
@@ -73,7 +75,12 @@ int run_trend(TrendCommandOptions& o) {
   if (t.min_slope_per_hour && source == series::TimeSource::sequence)
     throw InputError("--min-slope per hour needs times, and the dumps' modification times do not increase; "
                      "give it per step (e.g. 64KiB/step)");
-  series::Series data = series::load_series(std::move(dumps), s, diag);
+  series::Series data;
+  try {
+    data = series::load_series(std::move(dumps), s, diag);
+  } catch (const analyze::RegexError& e) {
+    throw InputError(fmt::format("--focus/--ignore/--hide/--show-from: {}", e.what()));
+  }
   flush_warnings(diag);
   if ((s.type == SampleType::alloc_space || s.type == SampleType::alloc_objects) && !data.has_accum_data)
     throw InputError("no cumulative allocation data in the dumps (the process ran without MALLOC_CONF=prof_accum:true); "
@@ -87,20 +94,15 @@ int run_trend(TrendCommandOptions& o) {
         gates.violating_rows.push_back(i);
         gates.messages.push_back(fmt::format("leak suspect {} (--fail-leak)", report.rows[i].name));
       }
-  if (o.format == "svg") {
+  print_gates(gates);  // first, so CI logs show them whatever the format
+  if (o.format == render::Format::svg) {
     write_stdout(render::render_trend_svg(data, report, {.top_sites = o.chart_sites}));
   } else {
-    render::Format format = o.format == "json"       ? render::Format::json
-                            : o.format == "csv"      ? render::Format::csv
-                            : o.format == "markdown" ? render::Format::markdown
-                                                     : render::Format::text;
     render::ReportStyle style{.width = o.profile.full_names ? 0 : output_width(), .exact_bytes = o.exact_bytes,
                               .max_rows = o.rows};
-    write_stdout(render::render_trend(data, report, style, format, gates));
+    write_stdout(render::render_trend(data, report, style, o.format, gates));
   }
-  if (o.format != "text" && o.format != "markdown")
-    for (const std::string& m : gates.messages) print_warning("limit exceeded: " + m);
-  return gates.messages.empty() ? kExitOk : kExitLimitExceeded;
+  return gates.exit_status();
 }
 
 }  // namespace
@@ -137,9 +139,9 @@ RunCommand add_trend_command(CLI::App& app) {
       ->capture_default_str()
       ->group(g);
   cmd->add_flag("--bytes", o->exact_bytes, "Exact byte counts instead of KiB/MiB/GiB")->group(g);
-  cmd->add_option("--format", o->format, "Output format; csv is long form (dump,seq,time,site,bytes,objects)")
-      ->check(CLI::IsMember({"text", "json", "csv", "markdown", "svg"}))
-      ->capture_default_str()
+  using render::Format;
+  add_format_option(*cmd, o->format, {Format::text, Format::json, Format::csv, Format::markdown, Format::svg},
+                    "--format", "Output format; csv is long form (dump,seq,time,site,bytes,objects)")
       ->group(g);
   cmd->add_option("--chart-sites", o->chart_sites, "Sites drawn as bands in the SVG chart")->capture_default_str()->group(g);
   cmd->add_flag("--fail-leak", o->fail_leak, "Exit 1 when any leak suspect is found (after --suppressions)")

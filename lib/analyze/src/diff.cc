@@ -65,10 +65,15 @@ DiffTable diff_from_sites(std::vector<SiteValues> sites, std::vector<double> tot
     if (!changed) continue;
     DiffRow row{.name = name, .values = values, .before = values.front(), .after = values.back()};
     row.delta = row.after - row.before;
-    row.is_new = !in_base;
+    row.is_new = !in_base && row.after != 0;
     row.grew_every_step = grew_every_step;
-    table.rows.push_back(std::move(row));
+    if (!in_base && row.after == 0) table.transient.push_back(std::move(row));
+    else table.rows.push_back(std::move(row));
   }
+  auto peak = [](const DiffRow& r) { return std::ranges::max(r.values); };
+  std::ranges::sort(table.transient, [&](const DiffRow& a, const DiffRow& b) {
+    return peak(a) != peak(b) ? peak(a) > peak(b) : a.name < b.name;
+  });
   auto rank = [](const DiffRow& r) { return r.grew_every_step ? 0 : r.delta > 0 ? 1 : 2; };
   std::ranges::sort(table.rows, [&](const DiffRow& a, const DiffRow& b) {
     if (rank(a) != rank(b)) return rank(a) < rank(b);

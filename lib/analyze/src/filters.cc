@@ -72,7 +72,7 @@ FrameProfile apply_filters(const FrameProfile& in, const FilterOptions& options)
     for (FrameId f : frames)
       if (!options.hide || !hide[f.value()]) stack.push_back(remap[f.value()]);
     if (stack.empty()) stack.push_back(out.intern_frame(kAllHiddenFrame, false, false));
-    out.add_sample(stack, s.values);
+    out.add_sample(stack, s.values, s.sampled);
   }
   return out;
 }

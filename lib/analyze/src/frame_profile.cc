@@ -1,9 +1,11 @@
 #include "memprof/analyze/frame_profile.h"
 
+#include <algorithm>
 #include <charconv>
 #include <functional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "memprof/profile/diagnostics.h"
 
@@ -11,26 +13,32 @@ namespace memprof::analyze {
 
 FrameId FrameProfile::intern_frame(std::string_view text, bool inlined, bool symbolized) {
   StringId name = strings.intern(text);
-  uint64_t hash = mix_hash((uint64_t{name.value()} << 1) | (inlined ? 1 : 0));
-  uint32_t id = frame_index_.find_or_insert(
-      hash,
-      [&](uint32_t candidate) { return frames[candidate].name == name && frames[candidate].inlined == inlined; },
-      [&] {
-        frames.push_back({name, inlined, symbolized});
-        return frames.size() - 1;
-      });
+  uint32_t id = frame_index_.find_or_insert((uint64_t{name.value()} << 1) | (inlined ? 1 : 0), [&] {
+    frames.push_back({name, inlined, symbolized});
+    return frames.size() - 1;
+  });
   return FrameId{id};
 }
 
-void FrameProfile::add_sample(std::span<const FrameId> stack, const Values& values) {
+Values sampled_values(const RawCounts& raw) {
+  Values v;
+  v[SampleType::inuse_objects] = static_cast<double>(raw.cur_objects);
+  v[SampleType::inuse_space] = static_cast<double>(raw.cur_bytes);
+  v[SampleType::alloc_objects] = static_cast<double>(raw.accum_objects);
+  v[SampleType::alloc_space] = static_cast<double>(raw.accum_bytes);
+  return v;
+}
+
+void FrameProfile::add_sample(std::span<const FrameId> stack, const Values& values, const Values& sampled) {
   StackId id = stacks.intern(stack);
   if (id.value() >= sample_of_stack_.size()) sample_of_stack_.resize(id.value() + 1, UINT32_MAX);
   uint32_t& index = sample_of_stack_[id.value()];
   if (index == UINT32_MAX) {
     index = static_cast<uint32_t>(samples.size());
-    samples.push_back({id, {}});
+    samples.push_back({id, {}, {}});
   }
   samples[index].values += values;
+  samples[index].sampled += sampled;
 }
 
 Values FrameProfile::total() const {
@@ -125,11 +133,12 @@ FrameProfile build_frame_profile(const Profile& profile, const FrameOptions& opt
   FrameProfile out;
   out.inputs.push_back(profile.path);
   out.sample_period = profile.sample_period;
+  out.sample_periods = {profile.sample_period};
   out.has_accum_data = profile.has_accum_data();
   FrameNamer namer(profile, options, out);
   if (stack_of_sample) stack_of_sample->clear();
   std::vector<FrameId> stack;
-  auto add = [&](StackId id, const Values& values) {
+  auto add = [&](StackId id, const Values& values, const RawCounts& raw) {
     stack.clear();
     for (LocationId loc : profile.stacks.frames(id)) {
       std::span<const FrameId> frames = namer.frames_of(loc);
@@ -137,16 +146,22 @@ FrameProfile build_frame_profile(const Profile& profile, const FrameOptions& opt
     }
     // A bare "@" record (the unwinder failed) still holds memory: give it a row of its own.
     if (stack.empty()) stack.push_back(out.intern_frame(kNoStackFrame, false, false));
-    out.add_sample(stack, values);
+    out.add_sample(stack, values, sampled_values(raw));
     if (stack_of_sample) stack_of_sample->push_back(out.stacks.intern(stack));
   };
   if (options.thread) {
     std::optional<ThreadIndex> thread = find_thread(profile, *options.thread);
-    if (!thread) throw InputError(fmt::format("{}: no thread '{}' in the dump", profile.path, *options.thread));
+    if (!thread) {
+      std::vector<std::string> known;
+      for (const auto& t : profile.threads)
+        known.push_back(t.name.empty() ? fmt::format("{}", t.id) : fmt::format("{} ({})", t.id, t.name));
+      throw InputError(fmt::format("{}: no thread '{}' in the dump; its threads: {}", profile.path, *options.thread,
+                                   known.empty() ? std::string("none recorded") : fmt::format("{}", fmt::join(known, ", "))));
+    }
     for (const ThreadSample& s : profile.thread_samples)
-      if (s.thread == *thread) add(s.stack, s.values);
+      if (s.thread == *thread) add(s.stack, s.values, s.raw);
   } else {
-    for (const Sample& s : profile.samples) add(s.stack, s.values);
+    for (const Sample& s : profile.samples) add(s.stack, s.values, s.raw);
   }
   return out;
 }
@@ -155,13 +170,15 @@ void merge_into(FrameProfile& into, const FrameProfile& from, double factor) {
   if (&into == &from) throw std::logic_error("merge_into: a profile cannot be merged into itself");
   into.inputs.insert(into.inputs.end(), from.inputs.begin(), from.inputs.end());
   if (!into.sample_period) into.sample_period = from.sample_period;
+  for (uint64_t period : from.sample_periods)
+    if (std::ranges::find(into.sample_periods, period) == into.sample_periods.end()) into.sample_periods.push_back(period);
   into.has_accum_data = into.has_accum_data || from.has_accum_data;
   std::vector<FrameId> remap = into.import_frames(from);
   std::vector<FrameId> stack;
   for (const FrameSample& s : from.samples) {
     stack.clear();
     for (FrameId f : from.stacks.frames(s.stack)) stack.push_back(remap[f.value()]);
-    into.add_sample(stack, s.values.scaled(factor));
+    into.add_sample(stack, s.values.scaled(factor), s.sampled);
   }
 }
 

@@ -22,15 +22,18 @@ TopTable compute_top(const FrameProfile& profile, SampleType type, TopOrder orde
   std::vector<uint32_t> last_stack(profile.strings.size(), UINT32_MAX);
   TopTable table;
   table.sample_type = type;
+  table.sample_period = profile.sample_period;
   for (const FrameSample& s : profile.samples) {
-    double value = s.values[type], count = s.values[objects];
+    double value = s.values[type], count = s.values[objects], sampled = s.sampled[objects];
     table.total += value;
     table.total_objects += count;
+    table.total_samples += sampled;
     std::span<const FrameId> frames = profile.stacks.frames(s.stack);
     if (frames.empty()) continue;
     uint32_t leaf = profile.frames[frames[0].value()].name.value();
     by_name[leaf].flat += value;
     by_name[leaf].flat_objects += count;
+    by_name[leaf].flat_samples += sampled;
     used[leaf] = 1;
     for (FrameId f : frames) {
       uint32_t name = profile.frames[f.value()].name.value();

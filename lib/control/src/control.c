@@ -429,24 +429,31 @@ static void serve(int listen_fd) {
   }
 }
 
+/* Says once why the library does nothing, except in the descendants of a recorded program. */
+static void say_inactive(const char* why) {
+  const char* main_pid = getenv(MEMPROF_ENV_MAIN_PID);
+  if (main_pid && atol(main_pid) != (long)mc.pid) return;
+  dprintf(2, "memprof-control: inactive: %s\n", why);
+}
+
 static void* control_main(void* arg) {
   (void)arg;
   char why[512];
   if (!mc_find_jemalloc(&mc.je, why, sizeof why)) {
-    dprintf(2, "memprof-control: inactive: %s\n", why);
+    say_inactive(why);
     return NULL;
   }
   bool prof = false;
   if (!read_bool("opt.prof", &prof) || !prof) {
-    dprintf(2, "memprof-control: inactive: jemalloc profiling is off in this process (opt.prof is false; "
-               "start it with MALLOC_CONF=prof:true, or under 'memprof record')\n");
+    say_inactive("jemalloc profiling is off in this process (opt.prof is false; "
+                 "start it with MALLOC_CONF=prof:true, or under 'memprof record')");
     return NULL;
   }
   choose_out_dir();
   for (int i = 0; i < kMaxClients; i++) clients[i].fd = -1;
   int listen_fd = open_socket(why, sizeof why);
   if (listen_fd < 0) {
-    dprintf(2, "memprof-control: inactive: %s\n", why);
+    say_inactive(why);
     return NULL;
   }
   atexit(remove_socket);

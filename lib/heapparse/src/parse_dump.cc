@@ -14,7 +14,7 @@
 #include "memprof/heapparse/dump_name.h"
 #include "memprof/heapparse/input.h"
 #include "memprof/heapparse/unsample.h"
-#include "memprof/profile/id_index.h"
+#include "memprof/profile/id_map.h"
 #include "symbol_section.h"
 #include "memprof/profile/text_cursor.h"
 
@@ -235,12 +235,10 @@ class DumpParser {
 
   ThreadIndex intern_thread(uint64_t thread_id) {
     auto& threads = profile_.threads;
-    uint32_t index = thread_index_.find_or_insert(
-        mix_hash(thread_id), [&](uint32_t candidate) { return threads[candidate].id == thread_id; },
-        [&] {
-          threads.push_back(Thread{.id = thread_id});
-          return threads.size() - 1;
-        });
+    uint32_t index = thread_index_.find_or_insert(thread_id, [&] {
+      threads.push_back(Thread{.id = thread_id});
+      return threads.size() - 1;
+    });
     return ThreadIndex{index};
   }
 
@@ -523,7 +521,7 @@ class DumpParser {
   static constexpr size_t kReleaseEvery = 4 << 20;
   Profile profile_;
   AddressIndex address_index_;
-  IdIndex thread_index_;
+  IdMap<uint64_t> thread_index_;  // thread id -> ThreadIndex
   std::vector<LocationId> frames_;  // reused for every stack: no allocation per line
 };
 

@@ -35,7 +35,7 @@ std::vector<StatsSnapshot> parse_stats(std::string_view text, const std::string&
 
 std::vector<StatsSnapshot> read_stats(const std::string& path, Diagnostics& diag) {
   heapparse::InputBytes in = heapparse::read_input(path);
-  return parse_stats(in.text(), path, diag);
+  return parse_stats(in.text(), heapparse::input_name(path), diag);
 }
 
 }  // namespace memprof::jestats

@@ -33,7 +33,7 @@ uint64_t parse_smaps_rss(std::string_view text, const std::string& path) {
 
 uint64_t read_smaps_rss(const std::string& path) {
   heapparse::InputBytes in = heapparse::read_input(path);
-  return parse_smaps_rss(in.text(), path);
+  return parse_smaps_rss(in.text(), heapparse::input_name(path));
 }
 
 }  // namespace memprof::jestats

@@ -115,6 +115,7 @@ RecordPlan plan_record(const std::vector<std::string>& argv, const RecordSetting
   plan.env.push_back(fmt::format("{}={}", MEMPROF_ENV_OUT, plan.out_dir_pattern));
   plan.env.push_back(fmt::format("{}={}/manifest.jsonl", MEMPROF_ENV_MANIFEST, plan.out_dir_pattern));
   plan.env.push_back(fmt::format("{}=1", MEMPROF_ENV_FINAL_ON_SIGNAL));
+  plan.env.push_back(fmt::format("{}={{pid}}", MEMPROF_ENV_MAIN_PID));
   if (!std::getenv(MEMPROF_ENV_MIN_INTERVAL_MS))  // the user's setting wins
     plan.env.push_back(fmt::format("{}={}", MEMPROF_ENV_MIN_INTERVAL_MS,
                                    s.every_ms > 0 ? std::min(s.every_ms, s.min_interval_ms) : s.min_interval_ms));

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "memprof/render/json_writer.h"
+#include "memprof/render/sparkline.h"
 #include "memprof/render/text_table.h"
 #include "memprof/render/units.h"
 
@@ -36,7 +37,17 @@ std::vector<size_t> shown_rows(const DiffReportInput& in, const ReportStyle& sty
   return rows;
 }
 
+// Past this many steps a row's steps no longer fit a line: a sparkline of its values instead.
+constexpr size_t kMaxStepsShown = 8;
+
+std::string values_text(const analyze::DiffRow& r, std::string_view separator) {
+  std::vector<int64_t> values;
+  for (double v : r.values) values.push_back(round_to_int(v));
+  return fmt::format("{}", fmt::join(values, separator));
+}
+
 std::string steps_text(const analyze::DiffRow& r, SampleType type, bool exact) {
+  if (r.values.size() - 1 > kMaxStepsShown) return sparkline(r.values);
   std::vector<std::string> steps;
   for (size_t i = 1; i < r.values.size(); ++i) steps.push_back(signed_value(r.values[i] - r.values[i - 1], type, exact));
   return fmt::format("{}", fmt::join(steps, " "));
@@ -65,11 +76,23 @@ std::string render_json(const DiffReportInput& in, const ReportStyle& style, con
   json.key("violations").begin_array();
   for (const std::string& m : gates.messages) json.value(m);
   json.end_array();
+  json.key("transient").begin_array();
+  for (const analyze::DiffRow& r : t.transient) {
+    json.begin_object();
+    json.key("name").value(r.name);
+    json.key("peak").value(round_to_int(std::ranges::max(r.values)));
+    json.key("values").begin_array();
+    for (double v : r.values) json.value(round_to_int(v));
+    json.end_array();
+    json.end_object();
+  }
+  json.end_array();
   json.key("rows").begin_array();
   for (size_t i : shown_rows(in, style, gates)) {
     const analyze::DiffRow& r = t.rows[i];
     json.begin_object();
     json.key("name").value(r.name);
+    write_frame_fields_json(json, r.name, in.frame_label);
     json.key("before").value(round_to_int(r.before));
     json.key("after").value(round_to_int(r.after));
     json.key("delta").value(round_to_int(r.delta));
@@ -87,12 +110,12 @@ std::string render_json(const DiffReportInput& in, const ReportStyle& style, con
 }
 
 std::string render_csv(const DiffReportInput& in, const ReportStyle& style, const GateResult& gates) {
-  std::string out = "delta,before,after,change_pct,new,grew_every_step,name\n";
+  std::string out = "delta,before,after,change_pct,new,grew_every_step,values,name\n";
   for (size_t i : shown_rows(in, style, gates)) {
     const analyze::DiffRow& r = in.table.rows[i];
     std::string pct = r.before != 0 ? fmt::format("{:.2f}", 100 * r.delta / r.before) : "";
-    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{}\n", round_to_int(r.delta), round_to_int(r.before),
-                   round_to_int(r.after), pct, r.is_new, r.grew_every_step, csv_field(r.name));
+    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{}\n", round_to_int(r.delta), round_to_int(r.before),
+                   round_to_int(r.after), pct, r.is_new, r.grew_every_step, values_text(r, ";"), csv_field(r.name));
   }
   return out;
 }
@@ -103,7 +126,7 @@ TextTable make_table(const DiffReportInput& in, const ReportStyle& style, const 
   std::vector<std::string> headers = {"delta", "before", "after", "change", "note"};
   std::vector<Align> aligns = {Align::right, Align::right, Align::right, Align::right, Align::left};
   if (series) {
-    headers.push_back("steps");
+    headers.push_back(in.dumps.size() - 1 > kMaxStepsShown ? "series" : "steps");
     aligns.push_back(Align::right);
   }
   headers.push_back("site");
@@ -130,7 +153,11 @@ std::string summary_lines(const DiffReportInput& in, const ReportStyle& style, b
   std::string out;
   std::string bold = markdown ? "**" : "";
   out += fmt::format("{}Base:{} {}\n", bold, bold, in.dumps.front());
-  for (size_t i = 1; i + 1 < in.dumps.size(); ++i) out += fmt::format("{}Then:{} {}\n", bold, bold, in.dumps[i]);
+  size_t middle = in.dumps.size() > 2 ? in.dumps.size() - 2 : 0;
+  if (middle > 4)  // a long series in one line, not a screen of names
+    out += fmt::format("{}Then:{} {} dumps ({} \u2026 {})\n", bold, bold, middle, in.dumps[1], in.dumps[in.dumps.size() - 2]);
+  else
+    for (size_t i = 1; i + 1 < in.dumps.size(); ++i) out += fmt::format("{}Then:{} {}\n", bold, bold, in.dumps[i]);
   out += fmt::format("{}New:{}  {}\n", bold, bold, in.dumps.back());
   if (markdown) out += "\n";
   out += fmt::format("Type: {}{}  Total: {} -> {} ({}, {})\n", sample_type_name(type),
@@ -143,6 +170,13 @@ std::string summary_lines(const DiffReportInput& in, const ReportStyle& style, b
   size_t suspects = static_cast<size_t>(std::ranges::count_if(t.rows, &analyze::DiffRow::grew_every_step));
   if (in.dumps.size() >= 3)
     out += fmt::format("Leak suspects (grew in each of {} steps): {}\n", in.dumps.size() - 1, suspects);
+  if (!t.transient.empty()) {
+    const analyze::DiffRow& top = t.transient.front();
+    out += fmt::format("Transient (absent in Base and New, present in between; not counted as changes): {} site{}, "
+                       "largest {} at its peak: {}\n",
+                       t.transient.size(), t.transient.size() == 1 ? "" : "s",
+                       format_value(std::ranges::max(top.values), type, style.exact_bytes), top.name);
+  }
   return out;
 }
 
@@ -159,7 +193,7 @@ std::string render_diff(const DiffReportInput& in, const ReportStyle& style, For
       TextTable table = make_table(in, style, gates);
       return out + (table.empty() ? std::string("No site changed.\n") : table.render_markdown());
     }
-    case Format::text: break;
+    default: break;  // text
   }
   std::string out;
   for (const std::string& m : gates.messages) out += fmt::format("LIMIT EXCEEDED: {}\n", m);

@@ -173,11 +173,11 @@ std::string render_svg(const Waterfall& w) {
 
 }  // namespace
 
-std::string render_explain(const Waterfall& w, ExplainFormat format) {
+std::string render_explain(const Waterfall& w, Format format) {
   switch (format) {
-    case ExplainFormat::json: return render_json(w);
-    case ExplainFormat::svg: return render_svg(w);
-    case ExplainFormat::text: break;
+    case Format::json: return render_json(w);
+    case Format::svg: return render_svg(w);
+    default: break;  // text
   }
   return render_text(w);
 }

@@ -155,12 +155,12 @@ std::string render_csv(const HistReport& r) {
 }  // namespace
 
 
-std::string render_hist(const HistReport& report, HistFormat format, size_t width) {
+std::string render_hist(const HistReport& report, Format format, size_t width) {
   switch (format) {
-    case HistFormat::json: return render_json(report);
-    case HistFormat::csv: return render_csv(report);
-    case HistFormat::svg: return render_hist_svg(report);
-    case HistFormat::text: break;
+    case Format::json: return render_json(report);
+    case Format::csv: return render_csv(report);
+    case Format::svg: return render_hist_svg(report);
+    default: break;  // text
   }
   return render_text(report, width);
 }

@@ -1,4 +1,4 @@
-// The SVG form of `memprof hist` (render_hist with HistFormat::svg).
+// The SVG form of `memprof hist` (render_hist with Format::svg).
 #pragma once
 
 #include <string>

@@ -318,9 +318,9 @@ std::string render_json(const std::vector<StatsEntry>& entries, const std::optio
 }  // namespace
 
 std::string render_stats(const std::vector<StatsEntry>& entries, const std::optional<Comparison>& compare,
-                         StatsFormat format) {
-  if (format == StatsFormat::json) return render_json(entries, compare);
-  bool md = format == StatsFormat::markdown;
+                         Format format) {
+  if (format == Format::json) return render_json(entries, compare);
+  bool md = format == Format::markdown;
   std::string out;
   for (size_t i = 0; i < entries.size(); ++i) {
     if (i) out += md ? "\n" : "\n";

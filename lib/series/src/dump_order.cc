@@ -2,6 +2,10 @@
 
 #include <sys/stat.h>
 
+#include <ctime>
+#include <fstream>
+#include <regex>
+
 #include <algorithm>
 #include <map>
 #include <tuple>
@@ -49,7 +53,56 @@ std::vector<SeriesDump> order_dumps(const std::vector<std::string>& paths, bool 
   return dumps;
 }
 
+namespace {
+
+// "2026-12-02T10:50:33.123Z" -> seconds since the epoch; nullopt when it is not that form.
+std::optional<double> parse_utc(const std::string& text) {
+  std::tm tm{};
+  int ms = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                  &tm.tm_min, &tm.tm_sec, &ms) < 6)
+    return std::nullopt;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<double>(timegm(&tm)) + ms / 1000.0;
+}
+
+std::string directory_of(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+std::string file_of(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+
+// Times from the manifest.jsonl `memprof record` writes next to its dumps (one JSON object a
+// line with "file" and "time"), when it names every dump.
+bool times_from_manifest(std::vector<SeriesDump>& dumps) {
+  std::map<std::string, std::map<std::string, double>> by_dir;  // dir -> file -> time
+  static const std::regex kFile(R"re("file"\s*:\s*"([^"]*)")re"), kTime(R"re("time"\s*:\s*"([^"]*)")re");
+  std::vector<double> times;
+  for (const SeriesDump& d : dumps) {
+    std::string dir = directory_of(d.path);
+    auto [it, inserted] = by_dir.try_emplace(dir);
+    if (inserted) {
+      std::ifstream in(dir + "/manifest.jsonl");
+      std::string line;
+      std::smatch f, t;
+      while (std::getline(in, line))
+        if (std::regex_search(line, f, kFile) && std::regex_search(line, t, kTime))
+          if (auto when = parse_utc(t[1].str())) it->second[file_of(f[1].str())] = *when;
+    }
+    auto found = it->second.find(file_of(d.path));
+    if (found == it->second.end()) return false;
+    times.push_back(found->second);
+  }
+  for (size_t i = 0; i < dumps.size(); ++i) dumps[i].time = times[i];
+  return !dumps.empty();
+}
+
+}  // namespace
+
 TimeSource assign_times(std::vector<SeriesDump>& dumps) {
+  if (times_from_manifest(dumps)) return TimeSource::manifest;
   // Less than a second in all is the time it took to write the files, not the process's time.
   bool usable = dumps.size() >= 2 && dumps.front().mtime > 0 && dumps.back().mtime >= dumps.front().mtime + 1;
   for (size_t i = 1; usable && i < dumps.size(); ++i) usable = dumps[i].mtime >= dumps[i - 1].mtime && dumps[i].mtime > 0;

@@ -108,7 +108,8 @@ Classified classify_locations(const Profile& profile, const AllocatorMatcher& ma
     const Location& loc = profile.locations[i];
     bool in_jemalloc =
         loc.mapping.valid() && is_jemalloc_module(profile.str(profile.mappings[loc.mapping.value()].path));
-    if (loc.lines.empty()) {
+    // Frames named by address (no symbol: empty system name) are unknown code too.
+    if (loc.lines.empty() || !profile.functions[loc.lines.back().function.value()].system_name.value()) {
       // Unnamed frames count under their module: one row, not one per address.
       c.kinds[i] = in_jemalloc ? Kind::allocator : Kind::unknown;
       std::string_view path = loc.mapping.valid() ? profile.str(profile.mappings[loc.mapping.value()].path) : "";

@@ -3,6 +3,7 @@
 // and lines into the profile, then trim allocator frames.
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <deque>
 #include <map>
 #include <optional>
@@ -12,6 +13,8 @@
 #include "allocator_frames.h"
 #include "demangle.h"
 #include "dwarf_lookup.h"
+#include "function_ranges.h"
+#include "memprof/profile/id_map.h"
 #include "memprof/symbolize/symbolize.h"
 #include "module_locator.h"
 #include "symbol_table.h"
@@ -35,6 +38,7 @@ struct Module {
   std::vector<uint64_t> lookup_addresses;  // sorted, unique (DWARF work list)
   std::vector<std::vector<InlineFrame>> chains;  // parallel to lookup_addresses
   std::vector<std::shared_ptr<const void>> chain_strings;  // what the chains' views point into
+  std::optional<FunctionRanges> functions;  // FDE ranges, read when an address has no name
 };
 
 std::string basename_of(std::string_view path) { return std::string(path.substr(path.rfind('/') + 1)); }
@@ -221,58 +225,6 @@ struct ViewIdentityHash {
   size_t operator()(const ViewIdentity& v) const noexcept { return std::hash<const void*>{}(v.data) * 31u + v.size; }
 };
 
-// Key -> dense id, open addressing with linear probing and the keys stored inline. It runs once
-// per frame (hundreds of thousands of times on big profiles): a probe here usually costs one
-// cache miss, where a node-based std::unordered_map costs a bucket miss plus node misses.
-template <class Key, class Hash>
-class FlatIdMap {
- public:
-  // The id stored for `key`; if absent, stores and returns make() (which must not be UINT32_MAX
-  // and must not touch this map).
-  template <class Make>
-  uint32_t find_or_insert(const Key& key, Make&& make) {
-    if ((size_ + 1) * 2 > slots_.size()) grow();
-    size_t mask = slots_.size() - 1;
-    for (size_t i = mix(Hash{}(key)) & mask;; i = (i + 1) & mask) {
-      Slot& slot = slots_[i];
-      if (slot.id == kEmpty) {
-        slot.key = key;
-        slot.id = make();
-        ++size_;
-        return slot.id;
-      }
-      if (slot.key == key) return slot.id;
-    }
-  }
-
- private:
-  static constexpr uint32_t kEmpty = UINT32_MAX;
-  struct Slot {
-    Key key{};
-    uint32_t id = kEmpty;
-  };
-  // Pointers and packed ids have poor low bits; the table indexes by low bits (power-of-two size).
-  static size_t mix(uint64_t h) {
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    return static_cast<size_t>(h);
-  }
-  void grow() {
-    std::vector<Slot> old = std::move(slots_);
-    slots_.assign(std::max<size_t>(64, old.size() * 2), Slot{});
-    size_t mask = slots_.size() - 1;
-    for (const Slot& s : old) {
-      if (s.id == kEmpty) continue;
-      size_t i = mix(Hash{}(s.key)) & mask;
-      while (slots_[i].id != kEmpty) i = (i + 1) & mask;
-      slots_[i] = s;
-    }
-  }
-  std::vector<Slot> slots_;
-  size_t size_ = 0;
-};
-
 struct ViewPairHash {
   size_t operator()(const std::pair<std::string_view, std::string_view>& k) const noexcept {
     return std::hash<std::string_view>{}(k.first) * 1000003u ^ std::hash<std::string_view>{}(k.second);
@@ -294,7 +246,7 @@ class ViewNumbering {
 
  private:
   std::vector<std::string_view> views_;
-  FlatIdMap<ViewIdentity, ViewIdentityHash> by_identity_;
+  IdMap<ViewIdentity, ViewIdentityHash> by_identity_;
   std::unordered_map<std::string_view, uint32_t> by_content_;
 };
 
@@ -320,8 +272,8 @@ std::vector<DemangledName> demangle_all(const std::vector<std::string_view>& nam
 class FunctionInterner {
  public:
   FunctionInterner(Profile& p, const std::vector<std::string_view>& names, const std::vector<DemangledName>& demangled,
-                   const std::vector<std::string_view>& files)
-      : p_(p), names_(names), demangled_(demangled), files_(files), file_ids_(files.size()) {}
+                   const std::vector<std::string_view>& files, const std::vector<uint8_t>& no_symbol)
+      : p_(p), names_(names), demangled_(demangled), files_(files), no_symbol_(no_symbol), file_ids_(files.size()) {}
   FunctionId intern(uint32_t name, uint32_t file) {
     return FunctionId{ids_.find_or_insert(uint64_t{name} << 32 | file, [&] { return by_content(name, file).value(); })};
   }
@@ -335,7 +287,8 @@ class FunctionInterner {
       Function f;
       f.name = p_.strings.intern(dm.name);
       f.short_name = p_.strings.intern(dm.short_name);
-      f.system_name = p_.strings.intern(names_[name]);
+      // No symbol: an empty system name says the name was made from the address.
+      f.system_name = no_symbol_[name] ? StringId{0} : p_.strings.intern(names_[name]);
       f.file = file_ids_[file];
       fit->second = FunctionId{static_cast<uint32_t>(p_.functions.size())};
       p_.functions.push_back(f);
@@ -347,8 +300,9 @@ class FunctionInterner {
   const std::vector<std::string_view>& names_;
   const std::vector<DemangledName>& demangled_;
   const std::vector<std::string_view>& files_;
+  const std::vector<uint8_t>& no_symbol_;  // per name id
   std::vector<StringId> file_ids_;  // interned lazily
-  FlatIdMap<uint64_t, std::hash<uint64_t>> ids_;  // (name id << 32 | file id) -> FunctionId
+  IdMap<uint64_t> ids_;  // (name id << 32 | file id) -> FunctionId
   // Keys view strings that outlive the interner (chains, symbol tables, demangled_).
   std::unordered_map<std::pair<std::string_view, std::string_view>, FunctionId, ViewPairHash> by_name_;
 };
@@ -356,6 +310,13 @@ class FunctionInterner {
 struct RawFrame {
   uint32_t name, file;  // ViewNumbering ids
   uint32_t line = 0, column = 0;
+};
+
+// Frames named after the start of their function (no symbol, no DWARF): their names, which
+// the interner gives an empty system name so trimming still treats them as unknown code.
+struct Unnamed {
+  std::deque<std::string> names;  // stable storage for the views
+  std::vector<uint32_t> ids;      // ViewNumbering ids of those names
 };
 
 // Step 1: the locations that are a stack's leaf (their address is the PC, not a return address).
@@ -457,10 +418,34 @@ void collect_dwarf_addresses(const Profile& p, std::vector<Module>& modules, con
   }
 }
 
+// An address without a symbol or DWARF name: `module+0xSTART`, START being the file offset of
+// its function's start (from the FDEs), so every address of one unnamed function shares one
+// name, stable across processes and builds. Nothing when no FDE covers it.
+void name_by_function_start(const Profile& p, Module& m, const Location& location, uint64_t a, Unnamed& unnamed,
+                            ViewNumbering& names, ViewNumbering& files, std::vector<RawFrame>& frames) {
+  if (!m.functions) {
+    std::string error;  // a file without usable FDEs just leaves its addresses unnamed
+    m.functions = FunctionRanges::read(m.binary->file->bytes().data(), m.binary->file->bytes().size(),
+                                       m.binary->path(), error);
+  }
+  const FunctionRange* f = m.functions->find(a);
+  if (!f) return;
+  const Mapping& mapping = p.mappings[location.mapping.value()];
+  uint64_t offset = location.address - mapping.start + mapping.offset;
+  auto vaddr = m.binary->elf.file_offset_to_vaddr(offset);
+  if (!vaddr || *vaddr < f->start) return;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "+0x%llx", static_cast<unsigned long long>(offset - (*vaddr - f->start)));
+  std::string_view name = unnamed.names.emplace_back(basename_of(m.dump_path) + buf);
+  uint32_t id = names.id(name);
+  unnamed.ids.push_back(id);
+  frames.push_back({id, files.id({}), 0, 0});
+}
+
 // Step 6 for one location: its frames as views into the DWARF chain and the symbol table.
 void resolve_location(const Profile& p, Module& m, uint32_t loc, const std::vector<uint8_t>& is_leaf,
-                      std::deque<std::string>& fallback_names, ViewNumbering& names, ViewNumbering& files,
-                      std::vector<RawFrame>& frames) {
+                      std::deque<std::string>& fallback_names, Unnamed& unnamed, ViewNumbering& names,
+                      ViewNumbering& files, std::vector<RawFrame>& frames) {
   const Location& location = p.locations[loc];
   bool ok;
   uint64_t a = lookup_address(p, p.mappings[location.mapping.value()], m.binary->elf, loc, is_leaf, ok);
@@ -473,7 +458,7 @@ void resolve_location(const Profile& p, Module& m, uint32_t loc, const std::vect
   }
   if (chain && !chain->empty()) {
     // Neither DWARF nor a symbol naming the function means unknown, whatever the line table says.
-    if (chain->back().function.empty() && !symbol) return;
+    if (chain->back().function.empty() && !symbol) return name_by_function_start(p, m, location, a, unnamed, names, files, frames);
     for (size_t i = 0; i < chain->size(); ++i) {
       const InlineFrame& f = (*chain)[i];
       std::string_view name = f.function;
@@ -486,6 +471,8 @@ void resolve_location(const Profile& p, Module& m, uint32_t loc, const std::vect
     }
   } else if (symbol) {
     frames.push_back({names.id(symbol->name), files.id({}), 0, 0});
+  } else {
+    return name_by_function_start(p, m, location, a, unnamed, names, files, frames);
   }
   if (!frames.empty()) ++m.report.resolved;
 }
@@ -496,12 +483,16 @@ void resolve_and_intern(Profile& p, std::vector<Module>& modules, const std::vec
                         unsigned threads) {
   std::vector<std::vector<RawFrame>> raw(p.locations.size());
   std::deque<std::string> fallback_names;  // stable storage for the views
+  Unnamed unnamed;
   ViewNumbering names, files;  // hashed, not sorted: names share long prefixes
   for (Module& m : modules)
     if (m.binary)
-      for (uint32_t loc : m.locations) resolve_location(p, m, loc, is_leaf, fallback_names, names, files, raw[loc]);
+      for (uint32_t loc : m.locations)
+        resolve_location(p, m, loc, is_leaf, fallback_names, unnamed, names, files, raw[loc]);
   std::vector<DemangledName> demangled = demangle_all(names.views(), threads);
-  FunctionInterner functions(p, names.views(), demangled, files.views());
+  std::vector<uint8_t> no_symbol(names.views().size(), 0);
+  for (uint32_t id : unnamed.ids) no_symbol[id] = 1;
+  FunctionInterner functions(p, names.views(), demangled, files.views(), no_symbol);
   for (size_t i = 0; i < raw.size(); ++i)
     for (const RawFrame& f : raw[i])
       p.locations[i].lines.push_back({functions.intern(f.name, f.file), f.line, f.column});

@@ -24,7 +24,7 @@ struct DiffRow {
   double before = 0;           // first dump
   double after = 0;            // last dump
   double delta = 0;            // after - before
-  bool is_new = false;         // not an allocation site in the first dump
+  bool is_new = false;         // absent in the first dump (BASE), present in the last (NEW)
   bool grew_every_step = false;  // series of 3+: grew between every pair of consecutive dumps
 };
 
@@ -37,6 +37,9 @@ struct DiffTable {
   // Sites that changed: leak suspects (grew every step) first, then the rest of the growth by
   // delta, then shrinking sites, most shrunk first.
   std::vector<DiffRow> rows;
+  // Series of 3+: sites absent in BASE and in NEW, present only in between. Not a change
+  // between BASE and NEW, so not in `rows`; largest peak first.
+  std::vector<DiffRow> transient;
 };
 
 DiffTable compute_diff(const std::vector<const FrameProfile*>& series, SampleType type, const DiffOptions& options);

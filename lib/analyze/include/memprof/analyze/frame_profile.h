@@ -40,11 +40,18 @@ struct Frame {
 struct FrameSample {
   StackId stack;
   Values values;
+  // The counts as sampled, before unsampling (objects and bytes the dump wrote), never scaled:
+  // how many samples an estimate rests on (raw counts are Poisson).
+  Values sampled;
 };
+
+// A dump record's raw counts as Values, by sample type.
+Values sampled_values(const RawCounts& raw);
 
 struct FrameProfile {
   std::vector<std::string> inputs;  // dump paths, for headers
   uint64_t sample_period = 0;
+  std::vector<uint64_t> sample_periods;  // the distinct periods of the dumps merged, in input order
   bool has_accum_data = false;
 
   StringTable strings;
@@ -55,13 +62,13 @@ struct FrameProfile {
   std::string_view name(FrameId id) const { return strings.view(frames[id.value()].name); }
   FrameId intern_frame(std::string_view name, bool inlined, bool symbolized);
   // Adds `values` to the sample of `stack`, creating it when new.
-  void add_sample(std::span<const FrameId> stack, const Values& values);
+  void add_sample(std::span<const FrameId> stack, const Values& values, const Values& sampled = {});
   Values total() const;
   // Interns every frame of `other` here; the result maps other's FrameIds to this profile's.
   std::vector<FrameId> import_frames(const FrameProfile& other);
 
  private:
-  IdIndex frame_index_;
+  IdMap<uint64_t> frame_index_;  // (name id << 1 | inlined) -> FrameId
   std::vector<uint32_t> sample_of_stack_;  // stack id -> index into samples
 };
 

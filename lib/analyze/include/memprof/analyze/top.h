@@ -19,12 +19,15 @@ struct TopRow {
   double cum = 0;
   double flat_objects = 0;  // the object counts that go with the chosen sample type
   double cum_objects = 0;
+  double flat_samples = 0;  // sampled objects behind `flat` (raw count; few means a rough estimate)
 };
 
 struct TopTable {
   SampleType sample_type = SampleType::inuse_space;
   double total = 0;
   double total_objects = 0;
+  double total_samples = 0;   // sampled objects behind `total`
+  uint64_t sample_period = 0;  // > 1: values are estimates from sampled counts
   std::vector<TopRow> rows;  // sorted by flat (then cum, then name), descending
 };
 

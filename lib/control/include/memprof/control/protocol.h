@@ -26,6 +26,9 @@
 #define MEMPROF_ENV_EVERY_MS "MEMPROF_EVERY_MS"         /* timed dumps, 0 = off */
 #define MEMPROF_ENV_STATS "MEMPROF_STATS"               /* "1": stats JSON next to each dump */
 #define MEMPROF_ENV_MANIFEST "MEMPROF_MANIFEST"         /* append one JSON line per dump here */
+/* The pid memprof record started; in its descendants (which inherit LD_PRELOAD) the library
+ * stays quiet when it has nothing to control, so a shell the program runs prints nothing. */
+#define MEMPROF_ENV_MAIN_PID "MEMPROF_MAIN_PID"
 #define MEMPROF_ENV_FINAL_ON_SIGNAL "MEMPROF_FINAL_ON_SIGNAL" /* "1": SIGINT/SIGTERM dump first */
 /* Statically linked jemalloc: symbol values (hex) from the executable's .symtab, valid only for
  * the executable identified by MEMPROF_STATIC_ID ("dev:inode" of the file), so that a child

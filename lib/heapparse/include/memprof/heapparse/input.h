@@ -45,6 +45,9 @@ class InputBytes {
 
 InputBytes read_input(const std::string& path);
 
+// How messages name an input: "<stdin>" for "-", the path otherwise.
+inline std::string input_name(const std::string& path) { return path == "-" ? std::string("<stdin>") : path; }
+
 // Inflates gzip data (one or more members). Throws InputError naming `path` when the stream is
 // corrupt or truncated.
 std::vector<char> gunzip(std::string_view compressed, const std::string& path);

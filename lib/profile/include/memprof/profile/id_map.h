@@ -77,7 +77,7 @@ class IdMap {
   static_assert(kRecent == 0 || (kRecent & (kRecent - 1)) == 0, "kRecent is a power of two");
 
   template <class Same, class Make>
-  uint32_t probe(const Key& key, uint64_t hash, Same& same, Make& make) {
+  uint32_t probe(const Key& key, uint64_t hash, Same&& same, Make& make) {
     if ((size_ + 1) * 2 > slots_.size()) grow();  // at most half full: probes stay short
     size_t mask = slots_.size() - 1;
     for (size_t i = hash & mask;; i = (i + 1) & mask) {

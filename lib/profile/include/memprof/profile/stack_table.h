@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "memprof/profile/id_index.h"
+#include "memprof/profile/id_map.h"
 #include "memprof/profile/ids.h"
 
 namespace memprof {
@@ -26,7 +26,7 @@ class BasicStackTable {
     uint64_t hash = frames.size();
     for (FrameT f : frames) hash = mix_hash(hash ^ f.value());
     uint32_t id = index_.find_or_insert(
-        hash, [&](uint32_t candidate) { return std::ranges::equal(this->frames(StackId{candidate}), frames); },
+        hash_tag(hash), [&](uint32_t candidate) { return std::ranges::equal(this->frames(StackId{candidate}), frames); },
         [&] {
           if (frames_.size() + frames.size() > UINT32_MAX) throw std::length_error("too many stack frames");
           frames_.insert(frames_.end(), frames.begin(), frames.end());
@@ -47,7 +47,7 @@ class BasicStackTable {
  private:
   std::vector<FrameT> frames_;
   std::vector<uint32_t> offsets_;  // stack i is frames_[offsets_[i], offsets_[i + 1])
-  IdIndex index_;
+  IdMap<uint32_t> index_;  // keyed by hash_tag; the frames live in frames_
 };
 
 using StackTable = BasicStackTable<LocationId>;

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "memprof/profile/id_index.h"
+#include "memprof/profile/id_map.h"
 #include "memprof/profile/ids.h"
 
 namespace memprof {
@@ -30,7 +30,7 @@ class StringTable {
  private:
   std::deque<std::string> storage_;  // deque: interning never moves earlier strings
   std::vector<std::string_view> views_;
-  IdIndex index_;
+  IdMap<uint32_t> index_;  // keyed by hash_tag; the strings live in views_
 };
 
 }  // namespace memprof

@@ -22,6 +22,7 @@ struct DiffReportInput {
   bool growth_only = false;
   double suppressed = 0;  // of the report's sample type, summed over all dumps
   size_t suppression_rules = 0;
+  std::string frame_label = "function";  // what a row names: function, line, file, module, address
 };
 
 std::string render_diff(const DiffReportInput& in, const ReportStyle& style, Format format, const GateResult& gates);

@@ -3,18 +3,18 @@
 // site with --by-site).
 //
 //   HistReport r{size_histogram(profile, Bucketing::size_class), {}, "dump", {}};
-//   std::string text = render_hist(r, HistFormat::text, 80);
-//   std::string svg = render_hist(r, HistFormat::svg, 0);
+//   std::string text = render_hist(r, Format::text, 80);
+//   std::string svg = render_hist(r, Format::svg, 0);
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "memprof/render/format.h"
 #include "memprof/analyze/size_hist.h"
 
 namespace memprof::render {
 
-enum class HistFormat { text, json, csv, svg };
 
 struct HistReport {
   analyze::SizeHistogram total;
@@ -24,6 +24,6 @@ struct HistReport {
 };
 
 // `width`: terminal columns for text (0: no limit).
-std::string render_hist(const HistReport& report, HistFormat format, size_t width);
+std::string render_hist(const HistReport& report, Format format, size_t width);
 
 }  // namespace memprof::render

@@ -3,20 +3,20 @@
 // two inputs, what changed between them. Text, markdown or one JSON document.
 //
 //   std::vector<StatsEntry> entries = {{snap, analyze_snapshot(snap)}};
-//   std::string text = render_stats(entries, std::nullopt, StatsFormat::text);
-//   std::string json = render_stats(entries, Comparison{0, 1}, StatsFormat::json);
+//   std::string text = render_stats(entries, std::nullopt, Format::text);
+//   std::string json = render_stats(entries, Comparison{0, 1}, Format::json);
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "memprof/render/format.h"
 #include "memprof/jestats/analysis.h"
 #include "memprof/jestats/snapshot.h"
 
 namespace memprof::render {
 
-enum class StatsFormat { text, markdown, json };
 
 struct StatsEntry {
   jestats::StatsSnapshot snapshot;
@@ -30,6 +30,6 @@ struct Comparison {
 };
 
 std::string render_stats(const std::vector<StatsEntry>& entries, const std::optional<Comparison>& compare,
-                         StatsFormat format);
+                         Format format);
 
 }  // namespace memprof::render

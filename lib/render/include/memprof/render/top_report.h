@@ -8,14 +8,10 @@
 #include <vector>
 
 #include "memprof/analyze/top.h"
+#include "memprof/render/gates.h"
 #include "memprof/render/report_options.h"
 
 namespace memprof::render {
-
-struct GateResult {
-  std::vector<std::string> messages;  // one line per exceeded limit
-  std::vector<size_t> violating_rows;
-};
 
 std::string render_top(const analyze::TopTable& table, const ReportContext& context, const ReportStyle& style,
                        Format format, const GateResult& gates);

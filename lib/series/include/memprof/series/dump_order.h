@@ -30,7 +30,8 @@ std::string_view time_source_name(TimeSource source);
 // Reads names and modification times and sorts. Keeps the given order when `keep_order`.
 std::vector<SeriesDump> order_dumps(const std::vector<std::string>& paths, bool keep_order = false);
 
-// Sets every dump's `time`: file modification times when they increase along the series and
+// Sets every dump's `time`: from the manifest.jsonl that `memprof record` writes next to its
+// dumps when it names every one of them; else file modification times when they increase along the series and
 // span at least a second (copies made with plain `cp` all carry about the same time), else the
 // step index.
 TimeSource assign_times(std::vector<SeriesDump>& dumps);
