@@ -5,6 +5,11 @@
 
 #include <fmt/core.h>
 
+#include "memprof/render/units.h"
+#include "memprof/series/dump_order.h"
+#include "memprof/series/series.h"
+#include "memprof/series/trend.h"
+
 namespace memprof::cli {
 
 void write_stderr_summary(const RecordSummary& s) {
@@ -15,7 +20,26 @@ void write_stderr_summary(const RecordSummary& s) {
 }
 
 void print_series_findings(const RecordSummary& s) {
-  (void)s;  // trend (issue 11) prints its leak suspects here
+  if (s.dumps.size() < 3) return;  // a trend needs three points
+  std::vector<std::string> paths;
+  for (const live::ManifestEntry& d : s.dumps) paths.push_back(s.out_dir + "/" + d.file);
+  try {
+    std::vector<series::SeriesDump> dumps = series::order_dumps(paths);
+    series::TimeSource source = series::assign_times(dumps);
+    Diagnostics diag;  // symbolization warnings belong to `memprof trend`; the summary stays short
+    series::Series data = series::load_series(std::move(dumps), series::SeriesOptions{}, diag);
+    series::TrendReport report = series::analyze_trend(data, source, {});
+    size_t suspects = 0;
+    for (const series::TrendRow& row : report.rows) {
+      if (!row.leak) continue;
+      if (suspects++ == 0) fmt::print(stderr, "memprof: leak suspects over the {} dumps:\n", s.dumps.size());
+      fmt::print(stderr, "  {}  {}/step, now {}\n", row.name, render::format_signed_bytes(row.stats.slope_per_step),
+                 render::format_bytes(row.stats.last));
+    }
+    if (suspects == 0) fmt::print(stderr, "memprof: no leak suspect over the {} dumps\n", s.dumps.size());
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "memprof: warning: no trend over the recording: {}\n", e.what());
+  }
 }
 
 void write_stderr_next_steps(const RecordSummary& s) {

@@ -1,5 +1,5 @@
 // What `memprof record` says when the program exits, in three parts so each can grow on its
-// own: where the dumps are, series findings (the hook `trend` fills with leak suspects), and the
+// own: where the dumps are, leak suspects of the series (as `memprof trend` finds them), and the
 // commands to dig further. All of it goes to stderr.
 //
 //   RecordSummary s{pid, status, signal, out_dir, finish_manifest(out_dir)};
@@ -22,8 +22,7 @@ struct RecordSummary {
 };
 
 void write_stderr_summary(const RecordSummary& s);
-// Hook for issue 11 (`trend`): print the leak suspects of the series in s.out_dir (the manifest
-// gives real times). Prints nothing until trend's series engine lands.
+// The leak suspects of the recorded series (as `memprof trend` finds them), from three dumps on.
 void print_series_findings(const RecordSummary& s);
 void write_stderr_next_steps(const RecordSummary& s);
 
