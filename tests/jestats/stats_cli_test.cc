@@ -125,7 +125,7 @@ TEST_CASE("stats usage and input errors exit 2") {
   std::string full = memprof::test::read_file(kSamples + "redis-7.0-malloc-stats.txt");
   auto cut = run_command({MEMPROF_CLI, "stats", "-"}, {}, full.substr(0, full.size() / 2));
   CHECK(cut.exit_code == 2);
-  CHECK(cut.err.find("-:") != std::string::npos);
+  CHECK(cut.err.find("<stdin>:") != std::string::npos);
   CHECK(cut.err.find("cut off") != std::string::npos);
 }
 
