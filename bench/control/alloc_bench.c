@@ -37,13 +37,21 @@ static void* volatile keep[1 << 20]; /* volatile: the compiler may not drop the 
 static int kept;
 __attribute__((noinline)) static void step1(unsigned path, int depth);
 __attribute__((noinline)) static void step0(unsigned path, int depth) {
-  if (depth == 0) { keep[kept++] = malloc(64); return; }
-  if (path & 1) step1(path >> 1, depth - 1); else step0(path >> 1, depth - 1);
+  if (depth == 0) {
+    keep[kept++] = malloc(64);
+    return;
+  }
+  if (path & 1) step1(path >> 1, depth - 1);
+  else step0(path >> 1, depth - 1);
   __asm__ volatile("" ::: "memory"); /* not a tail call: the frame stays on the stack */
 }
 __attribute__((noinline)) static void step1(unsigned path, int depth) {
-  if (depth == 0) { keep[kept++] = malloc(72); return; } /* differs from step0, so never merged */
-  if (path & 1) step1(path >> 1, depth - 1); else step0(path >> 1, depth - 1);
+  if (depth == 0) {
+    keep[kept++] = malloc(72);
+    return;
+  } /* differs from step0, so never merged */
+  if (path & 1) step1(path >> 1, depth - 1);
+  else step0(path >> 1, depth - 1);
   __asm__ volatile("" ::: "memory");
 }
 

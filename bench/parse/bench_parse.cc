@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   double mb = static_cast<double>(st.st_size) / 1e6;
-  fmt::print("file {:.1f} MB, {} stacks: median {:.1f} ms over {} runs = {:.0f} MB/s; peak RSS {:.1f} MB ({:.2f}x file)\n",
-             mb, stacks, median * 1e3, repeats, mb / median, usage.ru_maxrss / 1e3,
-             usage.ru_maxrss * 1e3 / static_cast<double>(st.st_size));
+  fmt::print(
+      "file {:.1f} MB, {} stacks: median {:.1f} ms over {} runs = {:.0f} MB/s; peak RSS {:.1f} MB ({:.2f}x file)\n", mb,
+      stacks, median * 1e3, repeats, mb / median, usage.ru_maxrss / 1e3,
+      usage.ru_maxrss * 1e3 / static_cast<double>(st.st_size));
 }

@@ -87,7 +87,8 @@ int run_dump(const std::string& dump, const symbolize::SymbolizeOptions& options
   for (const std::string& w : diag.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   for (size_t s = 0; s < p.stacks.size(); ++s) {
     std::printf("stack %zu\n", s);
-    for (LocationId id : p.stacks.frames(StackId{static_cast<uint32_t>(s)})) print_location(p, p.locations[id.value()], "  ");
+    for (LocationId id : p.stacks.frames(StackId{static_cast<uint32_t>(s)}))
+      print_location(p, p.locations[id.value()], "  ");
   }
   std::fprintf(stderr, "%zu of %zu addresses resolved, %zu frames trimmed\n", report.resolved, report.addresses,
                report.trimmed_frames);

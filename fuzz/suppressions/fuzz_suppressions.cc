@@ -23,6 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const std::string& w : diag.warnings)
     if (w.find('\n') != std::string::npos) __builtin_trap();
   for (const std::string& pattern : rules.patterns)
-    for (size_t at = 0; at < text.size(); at += 1 + text.size() / 8) (void)analyze::suppression_matches(pattern, text.substr(at));
+    for (size_t at = 0; at < text.size(); at += 1 + text.size() / 8)
+      (void)analyze::suppression_matches(pattern, text.substr(at));
   return 0;
 }

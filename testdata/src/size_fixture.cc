@@ -28,11 +28,11 @@ size_t g_kept = 0;
 
 // Each site is its own function with its own loop (a macro, not a helper that could become the
 // leaf frame), so a site's allocations share one stack whose leaf is the site.
-#define SIZE_FIXTURE_ALLOC(request, count)             \
-  for (size_t i = 0; i < (count); ++i) {               \
-    void* p = malloc(request);                         \
+#define SIZE_FIXTURE_ALLOC(request, count)                 \
+  for (size_t i = 0; i < (count); ++i) {                   \
+    void* p = malloc(request);                             \
     std::memset(p, 0x5a, (request) < 64 ? (request) : 64); \
-    g_keep[g_kept++] = p;                              \
+    g_keep[g_kept++] = p;                                  \
   }
 __attribute__((noinline)) void alloc_tiny_strings() { SIZE_FIXTURE_ALLOC(kSites[0].request, kSites[0].count) }
 __attribute__((noinline)) void alloc_nodes() { SIZE_FIXTURE_ALLOC(kSites[1].request, kSites[1].count) }

@@ -16,12 +16,9 @@ struct SiteTruth {
 };
 
 inline constexpr SiteTruth kSites[] = {
-    {"size_fixture::alloc_tiny_strings", 40, 48, 20000},
-    {"size_fixture::alloc_nodes", 100, 112, 10000},
-    {"size_fixture::alloc_pages", 1000, 1024, 2000},
-    {"size_fixture::alloc_small_max", 14000, 14336, 300},
-    {"size_fixture::alloc_large_buffers", 20000, 20480, 200},
-    {"size_fixture::alloc_huge_tables", 100000, 114688, 20},
+    {"size_fixture::alloc_tiny_strings", 40, 48, 20000},      {"size_fixture::alloc_nodes", 100, 112, 10000},
+    {"size_fixture::alloc_pages", 1000, 1024, 2000},          {"size_fixture::alloc_small_max", 14000, 14336, 300},
+    {"size_fixture::alloc_large_buffers", 20000, 20480, 200}, {"size_fixture::alloc_huge_tables", 100000, 114688, 20},
 };
 
 // The mixed site: kMixedPairs objects of each size, alternating, from one stack.

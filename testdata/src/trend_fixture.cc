@@ -15,8 +15,8 @@
 //   trend::spike_site        kSpikeObjects x kSpikeSize in phase kSpikePhase, freed in the next
 #include <jemalloc/jemalloc.h>
 
-#include <cstdio>
 #include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <thread>

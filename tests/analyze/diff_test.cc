@@ -36,7 +36,7 @@ TEST_CASE("diff(A, B) = -diff(B, A)") {
     REQUIRE(mirror);
     CHECK(mirror->delta == -r.delta);
   }
-  CHECK(ab.rows.front().name == "f");  // biggest growth first
+  CHECK(ab.rows.front().name == "f");    // biggest growth first
   CHECK(ab.rows.back().name == "gone");  // most shrunk last... after other shrinking? check NEW flag
   CHECK(find_row(ab, "fresh")->is_new);
   CHECK_FALSE(find_row(ab, "f")->is_new);

@@ -19,7 +19,8 @@ inline analyze::FrameProfile make_profile(const std::vector<std::pair<std::strin
     std::string_view text = folded;
     while (start <= text.size()) {
       size_t semi = text.find(';', start);
-      std::string_view name = text.substr(start, semi == std::string_view::npos ? std::string_view::npos : semi - start);
+      std::string_view name =
+          text.substr(start, semi == std::string_view::npos ? std::string_view::npos : semi - start);
       frames.insert(frames.begin(), p.intern_frame(name, false, true));  // leaf first
       if (semi == std::string_view::npos) break;
       start = semi + 1;

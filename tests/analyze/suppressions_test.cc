@@ -18,12 +18,13 @@ TEST_CASE("LSan patterns: substring, '*' wildcard, '^' and '$' anchors") {
 
 TEST_CASE("parsing: comments, other rule kinds warn, bad lines are errors") {
   Diagnostics diag;
-  Suppressions s = parse_suppressions("# comment\n\nleak:foo\n  leak:^bar$  \ncalled_from_lib:libx.so\n", "s.supp", diag);
+  Suppressions s =
+      parse_suppressions("# comment\n\nleak:foo\n  leak:^bar$  \ncalled_from_lib:libx.so\n", "s.supp", diag);
   CHECK(s.patterns == std::vector<std::string>{"foo", "^bar$"});
   REQUIRE(diag.warnings.size() == 1);
   CHECK(diag.warnings[0].starts_with("s.supp:5:"));
-  CHECK_THROWS_WITH_AS(parse_suppressions("garbage\n", "s.supp", diag), "s.supp:1:1: expected 'leak:<pattern>', got 'garbage'",
-                       InputError);
+  CHECK_THROWS_WITH_AS(parse_suppressions("garbage\n", "s.supp", diag),
+                       "s.supp:1:1: expected 'leak:<pattern>', got 'garbage'", InputError);
 }
 
 TEST_CASE("suppressions remove matching stacks (module paths match without symbols)") {
@@ -43,7 +44,8 @@ MAPPED_LIBRARIES:
                                     "s.heap", diag);
   Suppressions rules{{"libnoisy.so", "nothing-matches-this"}};
   SuppressionResult r = apply_suppressions(p, rules);
-  CHECK(r.suppressed[SampleType::inuse_space] == doctest::Approx(8).epsilon(0.001));  // period 1: unsampling adds ~0.03%
+  CHECK(r.suppressed[SampleType::inuse_space] ==
+        doctest::Approx(8).epsilon(0.001));  // period 1: unsampling adds ~0.03%
   CHECK(r.rules_matched() == 1);
   CHECK(p.total()[SampleType::inuse_space] == doctest::Approx(16).epsilon(0.001));
   CHECK(p.raw_total().cur_bytes == 16);

@@ -37,7 +37,8 @@ void check_invariants(const FrameProfile& p, const TopTable& t) {
     for (size_t i = 0; i + 1 < frames.size(); ++i) not_only_root[p.frames[frames[i].value()].name.value()] = 1;
   }
   for (uint32_t i = 0; i < by_root.size(); ++i)
-    if (by_root[i] != 0 && !not_only_root[i]) CHECK(row(t, p.strings.view(StringId{i})).cum == doctest::Approx(by_root[i]));
+    if (by_root[i] != 0 && !not_only_root[i])
+      CHECK(row(t, p.strings.view(StringId{i})).cum == doctest::Approx(by_root[i]));
 }
 
 }  // namespace
@@ -74,8 +75,8 @@ TEST_CASE("merging profiles adds values by name; factor -1 subtracts") {
 TEST_CASE("invariants on a real fixture dump, at every granularity") {
   Diagnostics diag;
   Profile profile = heapparse::read_dump(std::string(MEMPROF_FIXTURE_DUMPS) + "/phase3.heap", diag);
-  for (Granularity g : {Granularity::functions, Granularity::lines, Granularity::files, Granularity::modules,
-                        Granularity::addresses}) {
+  for (Granularity g :
+       {Granularity::functions, Granularity::lines, Granularity::files, Granularity::modules, Granularity::addresses}) {
     FrameProfile p = build_frame_profile(profile, {.granularity = g});
     for (SampleType type : kAllSampleTypes) {
       TopTable t = compute_top(p, type);

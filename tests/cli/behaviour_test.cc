@@ -91,7 +91,8 @@ TEST_CASE("diff over many steps: a sparkline instead of one value per step; all 
   Run csv = run(args);
   REQUIRE(csv.status == 0);
   CHECK(csv.out.starts_with("delta,before,after,change_pct,new,grew_every_step,values,name\n"));
-  CHECK(csv.out.find(",40960;40960;40960;40960;40960;40960;81920;81920;81920;122880;122880;122880,") != std::string::npos);
+  CHECK(csv.out.find(",40960;40960;40960;40960;40960;40960;81920;81920;81920;122880;122880;122880,") !=
+        std::string::npos);
 }
 
 TEST_CASE("diff labels: NEW only when absent in BASE and present in NEW; in-between sites are transient") {
@@ -240,7 +241,8 @@ TEST_CASE("help and usage errors: exit-status footers, range wording, typed valu
   CHECK(size.err.find("'6 parsecs'") != std::string::npos);
   Run format = run({"top", "--format", "yaml", dump(3)});
   CHECK(format.status == 2);
-  CHECK(format.err.find("--format: expects one of text, json, csv, markdown, openmetrics, got 'yaml'") != std::string::npos);
+  CHECK(format.err.find("--format: expects one of text, json, csv, markdown, openmetrics, got 'yaml'") !=
+        std::string::npos);
 }
 
 TEST_CASE("every error is one line, reported once") {
@@ -266,7 +268,8 @@ TEST_CASE("standard input is <stdin> in every message") {
 TEST_CASE("explain warns when the dump and the statistics cannot belong together") {
   // frag.heap and stats.json are one moment of one process; the size fixture ran at another
   // sample rate (lg_prof_sample 19, the default) than the heap fixture (every allocation).
-  Run same = run({"explain", std::string(MEMPROF_FRAG_FIXTURE_DIR) + "/frag.heap", std::string(MEMPROF_FRAG_FIXTURE_DIR) + "/stats.json"});
+  Run same = run({"explain", std::string(MEMPROF_FRAG_FIXTURE_DIR) + "/frag.heap",
+                  std::string(MEMPROF_FRAG_FIXTURE_DIR) + "/stats.json"});
   CHECK(same.status == 0);
   CHECK(same.err.find("different processes") == std::string::npos);
   CHECK(same.err.find("same moment") == std::string::npos);

@@ -59,17 +59,28 @@ std::vector<HelpOption> help_options(const std::string& sub) {
 // A valid value for each option: by name where the type says too little, else by type.
 std::string value_for(const std::string& sub, const HelpOption& o, const std::string& dir) {
   static const std::map<std::string, std::string> kByName = {
-      {"--title", "T"},          {"--subtitle", "S"},      {"--colors", "hot"},   {"--minwidth", "0.5"},
-      {"--min-delta", "1KiB"},   {"--base", "named1.heap"}, {"--buckets", "pow2"}, {"--width", "1200"},
-      {"--min-percent", "1"},    {"--rows", "5"}, {"--alpha", "0.05"}, {"--min-slope", "1KiB/step"},          {"--thread", "0"},     {"--to", "folded"},
-      {"--smaps", "smaps_rollup"}, {"--suppressions", "supp.txt"}, {"--output", "out.file"},
+      {"--title", "T"},         {"--subtitle", "S"},       {"--colors", "hot"},         {"--minwidth", "0.5"},
+      {"--min-delta", "1KiB"},  {"--base", "named1.heap"}, {"--buckets", "pow2"},       {"--width", "1200"},
+      {"--min-percent", "1"},   {"--rows", "5"},           {"--alpha", "0.05"},         {"--min-slope", "1KiB/step"},
+      {"--thread", "0"},        {"--to", "folded"},        {"--smaps", "smaps_rollup"}, {"--suppressions", "supp.txt"},
+      {"--output", "out.file"},
   };
   if (auto it = kByName.find(o.name); it != kByName.end()) return it->second;
   if (o.name == "--format") return "json";
   static const std::map<std::string, std::string> kByType = {
-      {"SIZE", "1GiB"},   {"SIZE|PCT%", "1GiB"}, {"PCT", "99"},           {"DURATION", "1s"}, {"RE", "fixture"},
-      {"DIR", "bin"},     {"UINT", "5"},         {"NUMBER", "1"},         {"FLOAT", "1"},     {"INT", "1"},
-      {"PATH", dir + "/bin/heap_fixture"},       {"FILE", "supp.txt"},    {"N|NAME", "0"},
+      {"SIZE", "1GiB"},
+      {"SIZE|PCT%", "1GiB"},
+      {"PCT", "99"},
+      {"DURATION", "1s"},
+      {"RE", "fixture"},
+      {"DIR", "bin"},
+      {"UINT", "5"},
+      {"NUMBER", "1"},
+      {"FLOAT", "1"},
+      {"INT", "1"},
+      {"PATH", dir + "/bin/heap_fixture"},
+      {"FILE", "supp.txt"},
+      {"N|NAME", "0"},
   };
   auto it = kByType.find(o.type);
   INFO(sub << " " << o.name << " " << o.type);
@@ -94,7 +105,8 @@ Shape shape_of(const std::string& sub, const std::string& option) {
     if (option == "--threads" || option == "--no-symbolize") return {{"--to", "pprof"}, {"named2.heap"}};
     return {{"--to", "folded"}, {"named2.heap"}};
   }
-  if (sub == "flame" && (option == "--negate" || option == "--self-delta" || option == "--min-delta" || option == "--normalize"))
+  if (sub == "flame" &&
+      (option == "--negate" || option == "--self-delta" || option == "--min-delta" || option == "--normalize"))
     return {{"--base", "named1.heap"}, {"named2.heap"}};
   return {{}, {"named2.heap"}};
 }

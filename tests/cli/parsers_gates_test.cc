@@ -87,7 +87,8 @@ analyze::DiffTable diff_table() {
   t.base_total = 1000;
   t.new_total = 1100;
   t.delta = 100;
-  t.rows = {{.name = "leak", .before = 0, .after = 80, .delta = 80}, {.name = "churn", .before = 100, .after = 120, .delta = 20}};
+  t.rows = {{.name = "leak", .before = 0, .after = 80, .delta = 80},
+            {.name = "churn", .before = 100, .after = 120, .delta = 20}};
   return t;
 }
 

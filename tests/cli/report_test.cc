@@ -199,8 +199,10 @@ TEST_CASE("very deep stacks and long names do not crash the tree or the filters"
   CHECK(json.out.find("\"total\": 8,") != std::string::npos);
   CHECK(json.out.size() < 50'000'000);  // indentation is capped, so output grows linearly
   std::string long_path(20000, 'a');
-  write_file(dir.path() + "/long.heap", "heap_v2/1\n  t*: 1: 8 [0: 0]\n@ 0x1010\n  t*: 1: 8 [0: 0]\n\nMAPPED_LIBRARIES:\n"
-                                        "00001000-00002000 r-xp 00000000 08:01 1 /" + long_path + "\n");
+  write_file(dir.path() + "/long.heap",
+             "heap_v2/1\n  t*: 1: 8 [0: 0]\n@ 0x1010\n  t*: 1: 8 [0: 0]\n\nMAPPED_LIBRARIES:\n"
+             "00001000-00002000 r-xp 00000000 08:01 1 /" +
+                 long_path + "\n");
   CommandResult none = run_command({MEMPROF_CLI, "top", "--focus", "(a|b)*q", dir.path() + "/long.heap"});
   CHECK(none.exit_code == 0);
   CHECK(none.out.find("Total: 0 B (0 bytes)") != std::string::npos);  // no 'q' in "/aaa...+0x10"
@@ -215,13 +217,15 @@ TEST_CASE("JSON stays valid UTF-8 whatever bytes the dump's names hold") {
              "heap_v2/1\n  t*: 1: 8 [0: 0]\n  t0: 1: 8 [0: 0] bad\xffname \xc3\xa9t\xc3\xa9\n@ 0x1010\n"
              "  t*: 1: 8 [0: 0]\n  t0: 1: 8 [0: 0]\n");
   JsonValue info = run_json({"info", dir.path() + "/utf.heap"});
-  CHECK(info.find("files")->items[0].find("threads")->items[0].find("name")->text == "bad\xef\xbf\xbdname \xc3\xa9t\xc3\xa9");
+  CHECK(info.find("files")->items[0].find("threads")->items[0].find("name")->text ==
+        "bad\xef\xbf\xbdname \xc3\xa9t\xc3\xa9");
 }
 
 TEST_CASE("counts too large to add up saturate instead of wrapping negative") {
   TempDir dir;
-  write_file(dir.path() + "/huge.heap", "heap profile: 1: 9223372036854775807 [0: 0] @ heap_v2/524288\n"
-                                        "1: 9223372036854775807 [0: 0] @ 0x1 0x2\n1: 9223372036854775807 [0: 0] @ 0x1 0x3\n");
+  write_file(dir.path() + "/huge.heap",
+             "heap profile: 1: 9223372036854775807 [0: 0] @ heap_v2/524288\n"
+             "1: 9223372036854775807 [0: 0] @ 0x1 0x2\n1: 9223372036854775807 [0: 0] @ 0x1 0x3\n");
   JsonValue top = run_json({"top", dir.path() + "/huge.heap"});
   CHECK(number(top, "total") == INT64_MAX);
   // The raw counts are integers summed as written: without saturation the two records would wrap
@@ -230,8 +234,9 @@ TEST_CASE("counts too large to add up saturate instead of wrapping negative") {
   const JsonValue& raw = *info.find("files")->items[0].find("raw_totals");
   CHECK(number(raw, "inuse_space") == INT64_MAX);
   CHECK(number(raw, "inuse_objects") == 2);
-  write_file(dir.path() + "/many.heap", "heap profile: 1: 9223372036854775807 [0: 0] @ heap_v2/524288\n"
-                                        "9223372036854775807: 8 [0: 0] @ 0x1 0x2\n9223372036854775807: 8 [0: 0] @ 0x1 0x3\n");
+  write_file(dir.path() + "/many.heap",
+             "heap profile: 1: 9223372036854775807 [0: 0] @ heap_v2/524288\n"
+             "9223372036854775807: 8 [0: 0] @ 0x1 0x2\n9223372036854775807: 8 [0: 0] @ 0x1 0x3\n");
   JsonValue many = run_json({"info", dir.path() + "/many.heap"});
   CHECK(number(*many.find("files")->items[0].find("raw_totals"), "inuse_objects") == INT64_MAX);
   CHECK(number(*many.find("files")->items[0].find("raw_totals"), "inuse_space") == 16);

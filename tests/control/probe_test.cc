@@ -29,7 +29,8 @@ TEST_CASE("a static jemalloc is found in .symtab at nm's address") {
   CHECK(p.link == JemallocLink::static_symbols);
   CHECK_FALSE(p.exported);
   CHECK(p.prefix.empty());
-  auto nm = test::run_command({"sh", "-c", "nm \"$0\" | awk '$3 == \"mallctl\" { print $1 }'", fixture("service_fixture_static")});
+  auto nm = test::run_command(
+      {"sh", "-c", "nm \"$0\" | awk '$3 == \"mallctl\" { print $1 }'", fixture("service_fixture_static")});
   REQUIRE(nm.exit_code == 0);
   CHECK(std::stoull(nm.out, nullptr, 16) == p.mallctl);
   CHECK(p.stats_print != 0);
@@ -65,9 +66,10 @@ TEST_CASE("commands are found on PATH") {
 
 TEST_CASE("finish_manifest adds jemalloc's own dumps in time order and keeps the library's lines") {
   test::TempDir dir;
-  test::write_file(dir.path() + "/manifest.jsonl",
-                   R"({"file":"jeprof.7.1.m0.heap","seq":1,"time":"2000-01-01T00:00:00.000Z","trigger":"ctl","bytes":10})"
-                   "\n");
+  test::write_file(
+      dir.path() + "/manifest.jsonl",
+      R"({"file":"jeprof.7.1.m0.heap","seq":1,"time":"2000-01-01T00:00:00.000Z","trigger":"ctl","bytes":10})"
+      "\n");
   test::write_file(dir.path() + "/jeprof.7.1.m0.heap", "x");
   test::write_file(dir.path() + "/jeprof.7.2.f.heap", "heap");
   test::write_file(dir.path() + "/notes.txt", "not a dump");

@@ -72,7 +72,8 @@ Table pprof_top(const std::string& file, const std::string& sample_index) {
   static const std::regex row_re(R"(^\s*(-?\d+)B?\s+\S+%\s+\S+%\s+(-?\d+)B?\s+\S+%\s+(.+)$)");
   std::istringstream lines(r.out);
   for (std::string line; std::getline(lines, line);)
-    if (std::regex_match(line, m, row_re) && std::stoll(m[1]) != 0) t.flat[without_inline_mark(m[3])] += std::stoll(m[1]);
+    if (std::regex_match(line, m, row_re) && std::stoll(m[1]) != 0)
+      t.flat[without_inline_mark(m[3])] += std::stoll(m[1]);
   return t;
 }
 
@@ -94,8 +95,9 @@ TEST_CASE("convert --to pprof: pprof shows memprof's totals and rows for every s
   const std::string out = dir.path() + "/phase1.pb.gz";
   memprof_cli({"convert", "--to", "pprof", dump(1), "-o", out});
   CHECK(read_file(out).substr(0, 2) == "\x1f\x8b");  // gzip, as pprof expects on disk
-  for (auto [index, flag] : {std::pair{"inuse_space", "--inuse-space"}, std::pair{"inuse_objects", "--inuse-objects"},
-                             std::pair{"alloc_space", "--alloc-space"}, std::pair{"alloc_objects", "--alloc-objects"}}) {
+  for (auto [index, flag] :
+       {std::pair{"inuse_space", "--inuse-space"}, std::pair{"inuse_objects", "--inuse-objects"},
+        std::pair{"alloc_space", "--alloc-space"}, std::pair{"alloc_objects", "--alloc-objects"}}) {
     INFO(index);
     check_same_rows(pprof_top(out, index), memprof_top({dump(1)}, flag));
   }
@@ -119,7 +121,8 @@ TEST_CASE("convert --to pprof: every location mapped, build ids and symbol flags
   CommandResult raw = run_command({MEMPROF_PPROF, "-raw", out});
   REQUIRE(raw.exit_code == 0);
   CHECK(raw.out.find("PeriodType: space bytes") != std::string::npos);
-  CHECK(raw.out.find("alloc_objects/count alloc_space/bytes inuse_objects/count inuse_space/bytes") != std::string::npos);
+  CHECK(raw.out.find("alloc_objects/count alloc_space/bytes inuse_objects/count inuse_space/bytes") !=
+        std::string::npos);
   size_t locations_at = raw.out.find("\nLocations\n"), mappings_at = raw.out.find("\nMappings\n");
   REQUIRE(locations_at != std::string::npos);
   REQUIRE(mappings_at != std::string::npos);
@@ -175,7 +178,8 @@ TEST_CASE("convert --to pprof: a dump without maps or cumulative counts, legacy,
   CHECK(raw.out.find("alloc_space") == std::string::npos);
   // One made-up mapping holds every address; callers are stored at the return address - 1.
   CHECK(raw.out.find("[unknown]") != std::string::npos);
-  for (const char* location : {"0x1000 M=1", "0x2004 M=1", "0x3004 M=1", "0x4000 M=1"}) CHECK(raw.out.find(location) != std::string::npos);
+  for (const char* location : {"0x1000 M=1", "0x2004 M=1", "0x3004 M=1", "0x4000 M=1"})
+    CHECK(raw.out.find(location) != std::string::npos);
   Table live = pprof_top(out, "inuse_space");
   CHECK(live.total == 3072);
   CHECK(live.flat == memprof_top({dump_path}, "--inuse-space").flat);
@@ -356,7 +360,8 @@ TEST_CASE("convert: errors are one line and exit status 2") {
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
   memprof_cli({"convert", "--to", "symbolized", dump(1), dump(2)}, 2);
   // Binary output never goes to a terminal (util-linux's script gives the command a pty).
-  CommandResult tty = run_command({"script", "-qec", std::string(MEMPROF_CLI) + " convert --to pprof " + dump(1), "/dev/null"});
+  CommandResult tty =
+      run_command({"script", "-qec", std::string(MEMPROF_CLI) + " convert --to pprof " + dump(1), "/dev/null"});
   CHECK(tty.exit_code == 2);
   CHECK(tty.out.find("memprof: error: refusing to write gzip-compressed protobuf to a terminal") != std::string::npos);
   CHECK(tty.out.find('\x1f') == std::string::npos);
@@ -393,10 +398,11 @@ TEST_CASE("OpenMetrics: stats and top pass promtool, with jemalloc's and the fix
   INFO("promtool: " << check.out << check.err);
   CHECK(check.exit_code == 0);
   CHECK(top.out.find("memprof_site_inuse_space_bytes{site=\"fixture::stable_site\"} 327680\n") != std::string::npos);
-  CHECK(top.out.find("\nmemprof_heap_inuse_space_bytes " + std::to_string(memprof_top({dump(1)}, "--inuse-space").total) +
-                     "\n") != std::string::npos);
+  CHECK(top.out.find("\nmemprof_heap_inuse_space_bytes " +
+                     std::to_string(memprof_top({dump(1)}, "--inuse-space").total) + "\n") != std::string::npos);
   size_t site_lines = 0;
-  for (size_t at = top.out.find("\nmemprof_site_"); at != std::string::npos; at = top.out.find("\nmemprof_site_", at + 1))
+  for (size_t at = top.out.find("\nmemprof_site_"); at != std::string::npos;
+       at = top.out.find("\nmemprof_site_", at + 1))
     ++site_lines;
   CHECK(site_lines == 5);
 

@@ -74,7 +74,8 @@ TEST_CASE("symbol section: symbolize_auto names frames without binaries, inline 
 
 TEST_CASE("symbol section: '-\\-' inside a name is '--', unknown variables warn") {
   Diagnostics diag;
-  Profile p = parse("--- symbol\nflavor=x\n0x10 Iter::operator-\\-()\n---\n--- heap\nheap_v2/1\n  t*: 0: 0 [0: 0]\n", diag);
+  Profile p =
+      parse("--- symbol\nflavor=x\n0x10 Iter::operator-\\-()\n---\n--- heap\nheap_v2/1\n  t*: 0: 0 [0: 0]\n", diag);
   REQUIRE(p.embedded_symbols->symbols.size() == 1);
   REQUIRE(p.embedded_symbols->symbols[0].names.size() == 1);
   CHECK(p.str(p.embedded_symbols->symbols[0].names[0]) == "Iter::operator--()");
@@ -99,5 +100,6 @@ TEST_CASE("symbol section: malformed input is one InputError with its position")
   CHECK(error_of("--- symbol\n0x10 main\n---\n--- growth\nheap_v2/1\n") ==
         "sym.heap:4:1: expected '--- heap' before the profile, got '--- growth'");
   CHECK(error_of("--- symbol\nwhat is this\n---\n").starts_with("sym.heap:2:1: expected '0x<address> <name>', "));
-  CHECK(error_of("--- symbol\n0x10000000000000000 main\n---\n").starts_with("sym.heap:2:1: expected a 64-bit hex address"));
+  CHECK(error_of("--- symbol\n0x10000000000000000 main\n---\n")
+            .starts_with("sym.heap:2:1: expected a 64-bit hex address"));
 }

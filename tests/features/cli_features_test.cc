@@ -85,7 +85,8 @@ TEST_CASE("info --symbols: the fixture binary used, its build id, every one of i
   std::istringstream lines(text);
   std::vector<uint64_t> all;
   for (std::string line; std::getline(lines, line);) {
-    if (std::regex_match(line, m, map_re)) ranges.emplace_back(std::stoull(m[1].str(), nullptr, 16), std::stoull(m[2].str(), nullptr, 16));
+    if (std::regex_match(line, m, map_re))
+      ranges.emplace_back(std::stoull(m[1].str(), nullptr, 16), std::stoull(m[2].str(), nullptr, 16));
     if (!line.starts_with("@ ")) continue;
     std::istringstream words(line.substr(2));
     for (std::string word; words >> word;) all.push_back(std::stoull(word, nullptr, 16));

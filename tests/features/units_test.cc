@@ -13,8 +13,8 @@ TEST_CASE("format_bytes: bytes below 1 KiB exactly, one decimal above, binary un
   CHECK(format_bytes(512) == "512 B");
   CHECK(format_bytes(1000) == "1000 B");
   CHECK(format_bytes(1536) == "1.5 KiB");
-  CHECK(format_bytes(2000) == "2.0 KiB");   // 1.953
-  CHECK(format_bytes(3000) == "2.9 KiB");   // 2.930
+  CHECK(format_bytes(2000) == "2.0 KiB");  // 1.953
+  CHECK(format_bytes(3000) == "2.9 KiB");  // 2.930
   CHECK(format_bytes(10 * 1048576.0) == "10.0 MiB");
   CHECK(format_bytes(-2097152) == "-2.0 MiB");
   CHECK(format_bytes(3.5 * 1073741824.0) == "3.5 GiB");

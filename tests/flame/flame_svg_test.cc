@@ -1,12 +1,12 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <algorithm>
 #include <map>
-#include <set>
 #include <regex>
+#include <set>
 
 #include "flame_test_data.h"
 #include "memprof/render/flame_layout.h"
@@ -29,8 +29,8 @@ struct SvgFrame {
 };
 
 std::string unescape_xml(std::string text) {
-  for (auto [from, to] : {std::pair{"&lt;", "<"}, std::pair{"&gt;", ">"}, std::pair{"&quot;", "\""},
-                          std::pair{"&amp;", "&"}}) {
+  for (auto [from, to] :
+       {std::pair{"&lt;", "<"}, std::pair{"&gt;", ">"}, std::pair{"&quot;", "\""}, std::pair{"&amp;", "&"}}) {
     for (size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += 1) text.replace(at, strlen(from), to);
   }
   return text;
@@ -42,7 +42,8 @@ std::vector<SvgFrame> parse_frames(const std::string& svg) {
   std::vector<SvgFrame> frames;
   for (auto it = std::sregex_iterator(svg.begin(), svg.end(), frame_re); it != std::sregex_iterator(); ++it) {
     const std::smatch& m = *it;
-    frames.push_back({unescape_xml(m[1].str()), std::stod(m[2].str()), std::stod(m[3].str()), std::stod(m[4].str()), m[5].str()});
+    frames.push_back(
+        {unescape_xml(m[1].str()), std::stod(m[2].str()), std::stod(m[3].str()), std::stod(m[4].str()), m[5].str()});
   }
   return frames;
 }
@@ -62,12 +63,8 @@ const SvgFrame& named(const std::vector<SvgFrame>& frames, const std::string& na
   return *it;
 }
 
-double min_y(const std::vector<SvgFrame>& frames) {
-  return std::ranges::min(frames, {}, &SvgFrame::y).y;
-}
-double max_y(const std::vector<SvgFrame>& frames) {
-  return std::ranges::max(frames, {}, &SvgFrame::y).y;
-}
+double min_y(const std::vector<SvgFrame>& frames) { return std::ranges::min(frames, {}, &SvgFrame::y).y; }
+double max_y(const std::vector<SvgFrame>& frames) { return std::ranges::max(frames, {}, &SvgFrame::y).y; }
 
 // Names of the frames one row away from the root "all", whichever way the graph grows.
 std::set<std::string> depth_one_names(const std::vector<SvgFrame>& frames) {
@@ -257,7 +254,7 @@ TEST_CASE("differential SVG: red growth, blue shrink, distinct new, legend and g
   CHECK(churn[0] < 235);  // shrink
   CHECK(main[0] == 255);  // a parent whose subtree grew is coloured
   CHECK(by_name.at("fresh").fill == std::string(kAddedColor));
-  CHECK(by_name.count("old") == 0);  // widths from NEW
+  CHECK(by_name.count("old") == 0);                                         // widths from NEW
   CHECK(by_name.at("leak").title.find("1000 bytes") == std::string::npos);  // human units first
   CHECK(by_name.at("leak").title.find("1000 B -> 2.9 KiB (+2.0 KiB, +200.00%)") != std::string::npos);
   CHECK(by_name.at("leak").title.find("exact: 1000 -> 3000 bytes; 1 -> 3 objects") != std::string::npos);
@@ -268,21 +265,24 @@ TEST_CASE("differential SVG: red growth, blue shrink, distinct new, legend and g
   SUBCASE("--self-delta colours only frames whose own amount changed") {
     o.self_delta = true;
     std::map<std::string, std::string> fill;
-    for (const SvgFrame& f : parse_frames(render_flame_svg(tree, o).svg)) fill[f.title.substr(0, f.title.find('\n'))] = f.fill;
+    for (const SvgFrame& f : parse_frames(render_flame_svg(tree, o).svg))
+      fill[f.title.substr(0, f.title.find('\n'))] = f.fill;
     CHECK(fill.at("main") == std::string(kFloorColor));
     CHECK(rgb(fill.at("leak"))[0] == 255);
   }
   SUBCASE("--min-delta turns small changes neutral") {
     o.min_delta = 1000;
     std::map<std::string, std::string> fill;
-    for (const SvgFrame& f : parse_frames(render_flame_svg(tree, o).svg)) fill[f.title.substr(0, f.title.find('\n'))] = f.fill;
+    for (const SvgFrame& f : parse_frames(render_flame_svg(tree, o).svg))
+      fill[f.title.substr(0, f.title.find('\n'))] = f.fill;
     CHECK(fill.at("churn") == std::string(kFloorColor));
     CHECK(rgb(fill.at("leak"))[0] == 255);
   }
   SUBCASE("--negate draws BASE widths, so vanished frames show") {
     o.negate = true;
     std::map<std::string, std::string> fill;
-    for (const SvgFrame& f : parse_frames(render_flame_svg(tree, o).svg)) fill[f.title.substr(0, f.title.find('\n'))] = f.fill;
+    for (const SvgFrame& f : parse_frames(render_flame_svg(tree, o).svg))
+      fill[f.title.substr(0, f.title.find('\n'))] = f.fill;
     CHECK(fill.at("old") == std::string(kRemovedColor));
     CHECK(fill.count("fresh") == 0);
   }
@@ -306,7 +306,8 @@ TEST_CASE("golden SVGs for a small profile") {
   look.subtitle = "subtitle";
   look.width = 600;
   look.min_width = 20;
-  check_golden("reverse-icicle.svg", render_flame_svg(analyze::build_flame_tree(sample_profile(), {.reverse = true}), look).svg);
+  check_golden("reverse-icicle.svg",
+               render_flame_svg(analyze::build_flame_tree(sample_profile(), {.reverse = true}), look).svg);
   o.negate = true;
   o.self_delta = true;
   check_golden("diff-negate-self.svg", render_flame_svg(analyze::build_diff_flame_tree(base, now, {}), o).svg);
@@ -441,8 +442,9 @@ TEST_CASE("memprof flame on real dumps") {
           std::string::npos);
     CHECK(named(negated, "all").title.find("of BASE") != std::string::npos);
     std::vector<SvgFrame> normalized = parse_frames(flame({"--base", p1, "--negate", "--normalize", p3}));
-    CHECK(named(normalized, "all").title.find("exact: " + std::to_string(std::llround(total3)) + " -> " +
-                                              std::to_string(std::llround(total3)) + " bytes") != std::string::npos);
+    CHECK(named(normalized, "all")
+              .title.find("exact: " + std::to_string(std::llround(total3)) + " -> " +
+                          std::to_string(std::llround(total3)) + " bytes") != std::string::npos);
   }
   SUBCASE("usage errors exit 2") {
     CHECK(test::run_command({MEMPROF_CLI, "flame", "--colors", "plaid", p1}).exit_code == 2);
@@ -452,8 +454,8 @@ TEST_CASE("memprof flame on real dumps") {
   }
   SUBCASE("refuses to write an SVG into a terminal") {
     // script(1) gives the command a pseudo-terminal as stdout.
-    test::CommandResult r = test::run_command(
-        {"script", "-qec", std::string(MEMPROF_CLI) + " flame " + p1, "/dev/null"});
+    test::CommandResult r =
+        test::run_command({"script", "-qec", std::string(MEMPROF_CLI) + " flame " + p1, "/dev/null"});
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("refusing to write an SVG to a terminal") != std::string::npos);
     CHECK(r.out.find("<svg") == std::string::npos);

@@ -81,8 +81,10 @@ TEST_CASE("zero and negative stacks are left out, negatives counted") {
 }
 
 TEST_CASE("differential tree keys on names and attributes change along the path") {
-  FrameProfile base = make_profile({{{"main", "leak"}, 1000, 1}, {{"main", "churn"}, 500, 5}, {{"main", "old"}, 300, 3}});
-  FrameProfile now = make_profile({{{"main", "leak"}, 3000, 3}, {{"main", "churn"}, 500, 5}, {{"main", "fresh"}, 200, 2}});
+  FrameProfile base =
+      make_profile({{{"main", "leak"}, 1000, 1}, {{"main", "churn"}, 500, 5}, {{"main", "old"}, 300, 3}});
+  FrameProfile now =
+      make_profile({{{"main", "leak"}, 3000, 3}, {{"main", "churn"}, 500, 5}, {{"main", "fresh"}, 200, 2}});
   FlameTree t = build_diff_flame_tree(base, now, {});
   CHECK(t.differential);
   uint32_t main_node = find(t, {"main"});
@@ -104,7 +106,8 @@ TEST_CASE("differential tree keys on names and attributes change along the path"
     CHECK(n.root().before.total.value == doctest::Approx(3700));
   }
   SUBCASE("disappeared stacks are listed root first, largest first") {
-    FrameProfile base2 = make_profile({{{"main", "old"}, 300, 3}, {{"main", "x", "older"}, 700, 1}, {{"main", "leak"}, 5, 1}});
+    FrameProfile base2 =
+        make_profile({{{"main", "old"}, 300, 3}, {{"main", "x", "older"}, 700, 1}, {{"main", "leak"}, 5, 1}});
     Disappeared gone = disappeared_stacks(base2, now, {}, 1);
     CHECK(gone.count == 2);
     CHECK(gone.total.value == 1000);

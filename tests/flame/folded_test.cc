@@ -97,8 +97,8 @@ TEST_CASE("separators inside names are escaped, zero and negative stacks omitted
 }
 
 TEST_CASE("fractional values round so counts still sum to the total") {
-  analyze::FrameProfile fp = make_profile({
-      {{"a"}, 0.4, 1}, {{"b"}, 0.4, 1}, {{"c"}, 0.4, 1}, {{"d"}, 1000.6, 1}, {{"e"}, 2.5, 1}});
+  analyze::FrameProfile fp =
+      make_profile({{{"a"}, 0.4, 1}, {{"b"}, 0.4, 1}, {{"c"}, 0.4, 1}, {{"d"}, 1000.6, 1}, {{"e"}, 2.5, 1}});
   std::vector<FoldedLine> lines = check_folded(render_folded(fp, {}));
   CHECK(sum(lines) == 1004);  // 0.4 * 3 + 1000.6 + 2.5 = 1004.3
 }

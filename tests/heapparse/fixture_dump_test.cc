@@ -19,9 +19,8 @@ Profile load(int phase) {
 }
 
 bool has_record(const Profile& p, int64_t objects, int64_t bytes) {
-  return std::ranges::any_of(p.samples, [&](const Sample& s) {
-    return s.raw.cur_objects == objects && s.raw.cur_bytes == bytes;
-  });
+  return std::ranges::any_of(p.samples,
+                             [&](const Sample& s) { return s.raw.cur_objects == objects && s.raw.cur_bytes == bytes; });
 }
 
 }  // namespace
@@ -30,13 +29,14 @@ TEST_CASE("fixture phase 1: every known site is one record with its exact counts
   Profile p = load(1);
   CHECK(p.format == DumpFormat::heap_v2);
   CHECK(p.sample_period == 1);
-  CHECK(has_record(p, 10, 10 * 4096));     // leak_site
-  CHECK(has_record(p, 8, 8 * 16384));      // churn_site
-  CHECK(has_record(p, 5, 5 * 65536));      // stable_site (calloc)
-  CHECK(has_record(p, 12, 12 * 32768));    // thread_site
-  CHECK(has_record(p, 7, 7 * 2048));       // Cache::fill (operator new[])
+  CHECK(has_record(p, 10, 10 * 4096));   // leak_site
+  CHECK(has_record(p, 8, 8 * 16384));    // churn_site
+  CHECK(has_record(p, 5, 5 * 65536));    // stable_site (calloc)
+  CHECK(has_record(p, 12, 12 * 32768));  // thread_site
+  CHECK(has_record(p, 7, 7 * 2048));     // Cache::fill (operator new[])
   // The three inline_outer calls come from three call sites in run_phase: one object each.
-  CHECK(std::ranges::count_if(p.samples, [](const Sample& s) { return s.raw.cur_objects == 1 && s.raw.cur_bytes == 131072; }) == 3);
+  CHECK(std::ranges::count_if(
+            p.samples, [](const Sample& s) { return s.raw.cur_objects == 1 && s.raw.cur_bytes == 131072; }) == 3);
   // With lg_prof_sample:0 and these sizes, unsampling changes nothing measurable.
   CHECK(p.total()[SampleType::inuse_space] == doctest::Approx(static_cast<double>(p.raw_total().cur_bytes)));
 }
@@ -63,9 +63,8 @@ TEST_CASE("fixture phases: the leak grows by 40 KiB per phase, the churn stays")
 
 TEST_CASE("fixture: mappings name the fixture binary; the header total matches the records") {
   Profile p = load(1);
-  bool found = std::ranges::any_of(p.mappings, [&](const Mapping& m) {
-    return m.executable && p.str(m.path).ends_with("/heap_fixture");
-  });
+  bool found = std::ranges::any_of(
+      p.mappings, [&](const Mapping& m) { return m.executable && p.str(m.path).ends_with("/heap_fixture"); });
   CHECK(found);
   CHECK(p.header_counts.cur_bytes == p.raw_total().cur_bytes);
 }

@@ -100,7 +100,8 @@ TEST_CASE("the CLI reads stdin with '-' and pipes from process substitution") {
 
   TempDir dir;
   write_file(dir.path() + "/d.heap", std::string(kDump));
-  CommandResult piped = run_command({"bash", "-c", std::string(MEMPROF_CLI) + " info --format json <(cat " + dir.path() + "/d.heap)"});
+  CommandResult piped =
+      run_command({"bash", "-c", std::string(MEMPROF_CLI) + " info --format json <(cat " + dir.path() + "/d.heap)"});
   CHECK(piped.exit_code == 0);
   CHECK(piped.out.find("\"stacks\": 1") != std::string::npos);
 }

@@ -22,7 +22,8 @@ std::map<std::string, int64_t> pprof_totals(const std::string& raw) {
   std::map<std::string, int64_t> totals;
   std::istringstream in(raw);
   std::string line;
-  while (std::getline(in, line) && line != "Samples:") {}
+  while (std::getline(in, line) && line != "Samples:") {
+  }
   std::vector<std::string> types;
   if (std::getline(in, line)) {
     std::istringstream header(line);

@@ -114,7 +114,9 @@ TEST_CASE("bare '@' record: the unwinder found no frames") {
 }
 
 TEST_CASE("jemalloc 4.x: four-space per-thread lines, no thread names, CRLF tolerated") {
-  Profile p = parse("heap_v2/524288\r\n  t*: 1: 32 [0: 0]\r\n  t3: 1: 32 [0: 0]\r\n@ 0xabc 0xdef\r\n  t*: 1: 32 [0: 0]\r\n    t3: 1: 32 [0: 0]\r\n");
+  Profile p = parse(
+      "heap_v2/524288\r\n  t*: 1: 32 [0: 0]\r\n  t3: 1: 32 [0: 0]\r\n@ 0xabc 0xdef\r\n  t*: 1: 32 [0: 0]\r\n    t3: 1: "
+      "32 [0: 0]\r\n");
   CHECK(p.samples.size() == 1);
   CHECK(p.thread_samples.size() == 1);
   CHECK(p.threads[0].id == 3);
@@ -199,8 +201,10 @@ MAPPED_LIBRARIES:
 
 TEST_CASE("an unknown trailing section is a warning, not a failure") {
   Diagnostics diag;
-  Profile p = parse("heap_v2/1\n  t*: 1: 8 [0: 0]\n@ 0x10\n  t*: 1: 8 [0: 0]\n\nEXTRA_STUFF:\nwhatever 1 2 3\n\nMAPPED_LIBRARIES:\n00000000-00001000 r-xp 00000000 00:00 0 /bin/x\n",
-                    &diag);
+  Profile p = parse(
+      "heap_v2/1\n  t*: 1: 8 [0: 0]\n@ 0x10\n  t*: 1: 8 [0: 0]\n\nEXTRA_STUFF:\nwhatever 1 2 "
+      "3\n\nMAPPED_LIBRARIES:\n00000000-00001000 r-xp 00000000 00:00 0 /bin/x\n",
+      &diag);
   CHECK(p.samples.size() == 1);
   CHECK(p.mappings.size() == 1);
   REQUIRE(diag.warnings.size() == 1);
@@ -214,10 +218,12 @@ TEST_CASE("identical stacks are stored once") {
 }
 
 TEST_CASE("addresses: 1 to 16 digits, any case, with or without 0x, near the end of the buffer") {
-  std::string text = "heap_v2/1\n  t*: 1: 8 [0: 0]\n@ 0x0 0xABCDEF 0xffffffffffffffff 0x00000000004006a1 7f0bfe6a2630 "
-                     "0x123456789aBcDeF0 0x1\n  t*: 1: 8 [0: 0]\n@ 0x12345678 0x9\n  t*: 1: 8 [0: 0]";
+  std::string text =
+      "heap_v2/1\n  t*: 1: 8 [0: 0]\n@ 0x0 0xABCDEF 0xffffffffffffffff 0x00000000004006a1 7f0bfe6a2630 "
+      "0x123456789aBcDeF0 0x1\n  t*: 1: 8 [0: 0]\n@ 0x12345678 0x9\n  t*: 1: 8 [0: 0]";
   Profile p = parse(text + "\n");
-  std::vector<uint64_t> expected = {0x0, 0xabcdef, 0xffffffffffffffff, 0x4006a1, 0x7f0bfe6a2630, 0x123456789abcdef0, 0x1};
+  std::vector<uint64_t> expected = {0x0, 0xabcdef, 0xffffffffffffffff, 0x4006a1, 0x7f0bfe6a2630, 0x123456789abcdef0,
+                                    0x1};
   auto frames = p.stacks.frames(p.samples[0].stack);
   REQUIRE(frames.size() == expected.size());
   for (size_t i = 0; i < expected.size(); ++i) CHECK(p.locations[frames[i].value()].address == expected[i]);

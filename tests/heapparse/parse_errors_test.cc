@@ -24,7 +24,8 @@ TEST_CASE("empty file") {
 }
 
 TEST_CASE("wrong header") {
-  CHECK(error_of("hello world\n") == "bad.heap:1:1: expected a 'heap_v2/<period>' or 'heap profile:' header, got 'hello'");
+  CHECK(error_of("hello world\n") ==
+        "bad.heap:1:1: expected a 'heap_v2/<period>' or 'heap profile:' header, got 'hello'");
   CHECK(error_of("heap_v2/abc\n") == "bad.heap:1:9: expected a positive sample period in bytes, got 'abc'");
   CHECK(error_of("heap_v2/0\n") == "bad.heap:1:9: expected a positive sample period in bytes, got '0'");
   CHECK(error_of("heap profile: 1: 2 [0: 0] @ contentionz\n") ==
@@ -33,8 +34,13 @@ TEST_CASE("wrong header") {
 }
 
 TEST_CASE("binary file: bytes are escaped in the message") {
-  std::string elf("\x7f" "ELF\x02\x01\x01\0\0\0", 10);
-  CHECK(error_of(elf) == "bad.heap:1:1: expected a 'heap_v2/<period>' or 'heap profile:' header, got '\\x7fELF\\x02\\x01\\x01\\x00\\x00\\x00'");
+  std::string elf(
+      "\x7f"
+      "ELF\x02\x01\x01\0\0\0",
+      10);
+  CHECK(error_of(elf) ==
+        "bad.heap:1:1: expected a 'heap_v2/<period>' or 'heap profile:' header, got "
+        "'\\x7fELF\\x02\\x01\\x01\\x00\\x00\\x00'");
 }
 
 TEST_CASE("non-hex address") {

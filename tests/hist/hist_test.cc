@@ -132,7 +132,8 @@ TEST_CASE("--by-site: each fixture function holds its own size class") {
   // Largest first: the 14 KiB site holds the most (300 x 14336 bytes).
   CHECK(sites.items.front().find("site")->text == "size_fixture::alloc_small_max");
 
-  auto top = run_command({MEMPROF_CLI, "hist", "--by-site", "-n", "2", "--focus", "alloc_(nodes|pages)", kDir + "/exact/sizes.heap"});
+  auto top = run_command(
+      {MEMPROF_CLI, "hist", "--by-site", "-n", "2", "--focus", "alloc_(nodes|pages)", kDir + "/exact/sizes.heap"});
   REQUIRE(top.exit_code == 0);
   CHECK(top.out.find("size_fixture::alloc_pages") != std::string::npos);
   CHECK(top.out.find("size_fixture::alloc_nodes") != std::string::npos);
@@ -199,7 +200,8 @@ TEST_CASE("statistics of a profiled run: sampled small objects sit in the 16 KiB
   CHECK(got[16384].objects <= small_truth_objects() + 8);
   CHECK(got.count(48) == 0);
   bool noted = false;
-  for (const JsonValue& n : doc.find("notes")->items) noted = noted || n.text.find("16.0 KiB class") != std::string::npos;
+  for (const JsonValue& n : doc.find("notes")->items)
+    noted = noted || n.text.find("16.0 KiB class") != std::string::npos;
   CHECK(noted);
 }
 
@@ -210,7 +212,8 @@ TEST_CASE("profiling cost: the estimate from a dump matches what jemalloc's allo
     auto r = run_command({MEMPROF_CLI, "info", "--format", "json", kDir + "/" + run + "/sizes.heap"});
     REQUIRE(r.exit_code == 0);
     JsonValue doc = parse_json(r.out);
-    double estimate = static_cast<double>(*doc.find("files")->items[0].find("profiling_cost")->find("allocated_bytes")->as_u64());
+    double estimate =
+        static_cast<double>(*doc.find("files")->items[0].find("profiling_cost")->find("allocated_bytes")->as_u64());
     double measured = static_cast<double>(jemalloc_allocated(run)) - static_cast<double>(base);
     MESSAGE(std::string(run), ": estimate ", estimate, " bytes, measured ", measured, " bytes");
     CHECK(measured > 0);
@@ -221,7 +224,8 @@ TEST_CASE("profiling cost: the estimate from a dump matches what jemalloc's allo
 }
 
 TEST_CASE("explain: the profiler is the main gap at lg_prof_sample:12, within 15% of the measured cost") {
-  auto r = run_command({MEMPROF_CLI, "explain", "--format", "json", kDir + "/lg12/sizes.heap", kDir + "/lg12/stats.json"});
+  auto r =
+      run_command({MEMPROF_CLI, "explain", "--format", "json", kDir + "/lg12/sizes.heap", kDir + "/lg12/stats.json"});
   REQUIRE(r.exit_code == 0);
   JsonValue doc = parse_json(r.out);
   const auto& steps = doc.find("steps")->items;
@@ -239,7 +243,8 @@ TEST_CASE("explain: the profiler is the main gap at lg_prof_sample:12, within 15
   CHECK(findings[0].find("rule")->text == "profiling_overhead");
   CHECK(findings[0].find("advice")->text.find("lg_prof_sample") != std::string::npos);
 
-  auto quiet = run_command({MEMPROF_CLI, "explain", "--format", "json", kDir + "/default/sizes.heap", kDir + "/default/stats.json"});
+  auto quiet = run_command(
+      {MEMPROF_CLI, "explain", "--format", "json", kDir + "/default/sizes.heap", kDir + "/default/stats.json"});
   REQUIRE(quiet.exit_code == 0);
   CHECK(parse_json(quiet.out).find("findings")->items.empty());
 }
@@ -263,7 +268,8 @@ TEST_CASE("stats: the profiling_overhead rule and the profiling state") {
 }
 
 TEST_CASE("explain notes profiling that is enabled but inactive") {
-  auto r = run_command({MEMPROF_CLI, "explain", "--format", "json", kDir + "/inactive/sizes.heap", kDir + "/inactive/stats.txt"});
+  auto r = run_command(
+      {MEMPROF_CLI, "explain", "--format", "json", kDir + "/inactive/sizes.heap", kDir + "/inactive/stats.txt"});
   REQUIRE(r.exit_code == 0);
   JsonValue doc = parse_json(r.out);
   const auto& notes = doc.find("notes")->items;

@@ -11,9 +11,9 @@ using namespace memprof;
 
 TEST_CASE("size classes are jemalloc's") {
   // The first 44 classes jemalloc 5.3 prints (36 bins, then the first large extents).
-  const std::vector<uint64_t> classes = {8,     16,    32,    48,    64,    80,    96,    112,   128,   160,  192,
-                                         224,   256,   320,   384,   448,   512,   640,   768,   896,   1024, 1280,
-                                         1536,  1792,  2048,  2560,  3072,  3584,  4096,  5120,  6144,  7168, 8192,
+  const std::vector<uint64_t> classes = {8,     16,    32,    48,    64,    80,    96,    112,   128,   160,   192,
+                                         224,   256,   320,   384,   448,   512,   640,   768,   896,   1024,  1280,
+                                         1536,  1792,  2048,  2560,  3072,  3584,  4096,  5120,  6144,  7168,  8192,
                                          10240, 12288, 14336, 16384, 20480, 24576, 28672, 32768, 40960, 49152, 57344};
   uint64_t prev = 0;
   for (uint64_t c : classes) {
@@ -47,8 +47,8 @@ TEST_CASE("a record's average: a class within tolerance, else mixed in the bucke
   CHECK(nearest_size_class(14786.0, kExactClassTolerance) == 0);
 
   analyze::SizeHistogramBuilder b(analyze::Bucketing::size_class);
-  b.add_record(10, 480);   // 10 x 48
-  b.add_record(4, 1152);   // average 288: mixed, bucket 320
+  b.add_record(10, 480);  // 10 x 48
+  b.add_record(4, 1152);  // average 288: mixed, bucket 320
   b.add_exact(48, 5);
   analyze::SizeHistogram h = b.finish("t");
   REQUIRE(h.buckets.size() == 2);

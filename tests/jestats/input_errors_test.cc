@@ -27,12 +27,14 @@ std::string error_of(F&& f) {
 
 TEST_CASE("stats text: line, column and escaped bytes") {
   Diagnostics diag;
-  std::string text = "log prefix\n___ Begin jemalloc statistics ___\nAllocated: x\x01y, active: 2\n"
-                     "--- End jemalloc statistics ---\n";
+  std::string text =
+      "log prefix\n___ Begin jemalloc statistics ___\nAllocated: x\x01y, active: 2\n"
+      "--- End jemalloc statistics ---\n";
   CHECK(error_of([&] { jestats::parse_stats(text, "s.txt", diag); }) ==
         "s.txt:3:12: expected a number after 'allocated:', got 'x\\x01y, active: 2'");
-  std::string arena = "___ Begin jemalloc statistics ___\nAllocated: 1, active: 2\n  arenas[\xff]:\n"
-                      "--- End jemalloc statistics ---\n";
+  std::string arena =
+      "___ Begin jemalloc statistics ___\nAllocated: 1, active: 2\n  arenas[\xff]:\n"
+      "--- End jemalloc statistics ---\n";
   CHECK(error_of([&] { jestats::parse_stats(arena, "a.txt", diag); }) ==
         "a.txt:3:3: expected an arena index in 'arenas[N]:', got 'arenas[\\xff]:'");
 }
@@ -49,10 +51,12 @@ TEST_CASE("JSON strings: surrogate pairs decode to one code point, lone halves t
   jestats::JsonReader reader(R"(["\ud83d\ude00", "\ud83d", "\ude00x", "\ud83d\u0041"])", "t");
   jestats::JsonValue v = reader.next();
   REQUIRE(v.items.size() == 4);
-  CHECK(v.items[0].text == "\xf0\x9f\x98\x80");      // U+1F600
-  CHECK(v.items[1].text == "\xef\xbf\xbd");          // lone high half
-  CHECK(v.items[2].text == "\xef\xbf\xbdx");         // lone low half
-  CHECK(v.items[3].text == "\xef\xbf\xbd" "A");      // high half followed by a non-surrogate
+  CHECK(v.items[0].text == "\xf0\x9f\x98\x80");  // U+1F600
+  CHECK(v.items[1].text == "\xef\xbf\xbd");      // lone high half
+  CHECK(v.items[2].text == "\xef\xbf\xbdx");     // lone low half
+  CHECK(v.items[3].text ==
+        "\xef\xbf\xbd"
+        "A");  // high half followed by a non-surrogate
 }
 
 TEST_CASE("smaps: the column of the bad value") {

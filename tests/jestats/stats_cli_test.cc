@@ -84,8 +84,8 @@ TEST_CASE("stats reads stdin and gzip-free pipes like files") {
 }
 
 TEST_CASE("stats A B compares the last snapshot of each") {
-  auto r = run_command({MEMPROF_CLI, "stats", kSamples + "rocksdb-LOG", kSamples + "redis-7.0-malloc-stats.txt",
-                        "--format", "json"});
+  auto r = run_command(
+      {MEMPROF_CLI, "stats", kSamples + "rocksdb-LOG", kSamples + "redis-7.0-malloc-stats.txt", "--format", "json"});
   REQUIRE(r.exit_code == 0);
   JsonValue doc = parse_json(r.out);
   CHECK(doc.find("snapshots")->items.size() == 3);
@@ -93,7 +93,8 @@ TEST_CASE("stats A B compares the last snapshot of each") {
   REQUIRE(cmp != nullptr);
   // The LOG's last block is the same capture as the Redis sample: nothing changed.
   CHECK(cmp->find("changes")->find("allocated")->as_i64() == 0);
-  auto text = run_command({MEMPROF_CLI, "stats", kSamples + "jemalloc-3.6-text.txt", kSamples + "jemalloc-4.0-text.txt"});
+  auto text =
+      run_command({MEMPROF_CLI, "stats", kSamples + "jemalloc-3.6-text.txt", kSamples + "jemalloc-4.0-text.txt"});
   REQUIRE(text.exit_code == 0);
   CHECK(text.out.find("Comparison:") != std::string::npos);
   CHECK(text.out.find("grew most") != std::string::npos);
@@ -168,8 +169,8 @@ TEST_CASE("explain: JSON steps add up to the RSS; SVG is a self-contained chart"
   CHECK(profiler >= profiled);
   CHECK(profiler - profiled <= 64 * 1024);
 
-  auto svg = run_command({MEMPROF_CLI, "explain", kDir + "/frag.heap", kDir + "/stats.txt", "--rss", "64MiB",
-                          "--format", "svg"});
+  auto svg = run_command(
+      {MEMPROF_CLI, "explain", kDir + "/frag.heap", kDir + "/stats.txt", "--rss", "64MiB", "--format", "svg"});
   REQUIRE(svg.exit_code == 0);
   CHECK(svg.out.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0) == 0);
   CHECK(svg.out.find("</svg>") != std::string::npos);
@@ -185,7 +186,8 @@ TEST_CASE("explain usage and input errors exit 2") {
   CHECK(run_command({MEMPROF_CLI, "explain", kDir + "/frag.heap", kDir + "/stats.json", "--rss", "1G", "--smaps",
                      kDir + "/smaps_rollup"})
             .exit_code == 2);
-  CHECK(run_command({MEMPROF_CLI, "explain", kDir + "/frag.heap", kDir + "/stats.json", "--rss", "many"}).exit_code == 2);
+  CHECK(run_command({MEMPROF_CLI, "explain", kDir + "/frag.heap", kDir + "/stats.json", "--rss", "many"}).exit_code ==
+        2);
   CHECK(run_command({MEMPROF_CLI, "explain", kDir + "/stats.json", kDir + "/stats.json"}).exit_code == 2);
   CHECK(run_command({MEMPROF_CLI, "explain", kDir + "/frag.heap", kDir + "/frag.heap"}).exit_code == 2);
 }

@@ -42,9 +42,11 @@ std::vector<Summary> summary_lines(const std::string& name) {
       Summary s;
       s.line = line;
       std::sscanf(l.c_str(), "Allocated: %llu, active: %llu, metadata: %llu", &s.allocated, &s.active, &s.metadata);
-      if (auto r = l.find("resident: "); r != std::string::npos) std::sscanf(l.c_str() + r, "resident: %llu", &s.resident);
+      if (auto r = l.find("resident: "); r != std::string::npos)
+        std::sscanf(l.c_str() + r, "resident: %llu", &s.resident);
       if (auto r = l.find("mapped: "); r != std::string::npos) std::sscanf(l.c_str() + r, "mapped: %llu", &s.mapped);
-      if (auto r = l.find("retained: "); r != std::string::npos) std::sscanf(l.c_str() + r, "retained: %llu", &s.retained);
+      if (auto r = l.find("retained: "); r != std::string::npos)
+        std::sscanf(l.c_str() + r, "retained: %llu", &s.retained);
       out.push_back(s);
     }
     if (nl == std::string::npos) break;
@@ -78,8 +80,8 @@ std::string error_of(const std::string& text, const std::string& path = "cut.txt
 }  // namespace
 
 TEST_CASE("summary lines of every version read by field presence") {
-  for (const char* name : {"jemalloc-3.6-text.txt", "jemalloc-4.0-text.txt", "jemalloc-dev-text.txt",
-                           "redis-7.0-malloc-stats.txt"}) {
+  for (const char* name :
+       {"jemalloc-3.6-text.txt", "jemalloc-4.0-text.txt", "jemalloc-dev-text.txt", "redis-7.0-malloc-stats.txt"}) {
     CAPTURE(name);
     std::vector<StatsSnapshot> snaps = read(name);
     std::vector<Summary> lines = summary_lines(name);

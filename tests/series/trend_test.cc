@@ -117,7 +117,8 @@ TEST_CASE("trend names the leaking sites with their slopes, and only them (exact
   // Dumps ordered by jemalloc's sequence numbers whatever the order given.
   const auto& dumps = doc.find("dumps")->items;
   REQUIRE(dumps.size() == kPhases);
-  for (size_t i = 1; i < dumps.size(); ++i) CHECK(*dumps[i].find("seq")->as_u64() > *dumps[i - 1].find("seq")->as_u64());
+  for (size_t i = 1; i < dumps.size(); ++i)
+    CHECK(*dumps[i].find("seq")->as_u64() > *dumps[i - 1].find("seq")->as_u64());
   CHECK(doc.find("time_source")->text != "manifest");
 }
 
@@ -127,8 +128,9 @@ TEST_CASE("times come from memprof record's manifest when it names every dump") 
   std::string manifest;
   for (size_t i = 0; i < run.dumps.size(); ++i) {
     std::string file = run.dumps[i].substr(run.dumps[i].rfind('/') + 1);
-    manifest += "{\"file\":\"" + file + "\",\"seq\":" + std::to_string(i) + ",\"time\":\"2026-12-02T10:" +
-                (i < 10 ? "0" : "") + std::to_string(i) + ":00.000Z\",\"trigger\":\"ctl\",\"bytes\":-1}\n";
+    manifest += "{\"file\":\"" + file + "\",\"seq\":" + std::to_string(i) +
+                ",\"time\":\"2026-12-02T10:" + (i < 10 ? "0" : "") + std::to_string(i) +
+                ":00.000Z\",\"trigger\":\"ctl\",\"bytes\":-1}\n";
   }
   write_file(run.dir.path() + "/manifest.jsonl", manifest);
   jestats::JsonValue doc = trend_json(run.dumps);
@@ -198,7 +200,8 @@ TEST_CASE("trend text, CSV, SVG, gates and errors") {
   CommandResult two = run_command({MEMPROF_CLI, "trend", run.dumps[0], run.dumps[1]});
   CHECK(two.exit_code == 2);
   CHECK(two.err.find("at least three dumps") != std::string::npos);
-  CommandResult missing = run_command({MEMPROF_CLI, "trend", run.dumps[0], run.dumps[1], run.dir.path() + "/none.heap"});
+  CommandResult missing =
+      run_command({MEMPROF_CLI, "trend", run.dumps[0], run.dumps[1], run.dir.path() + "/none.heap"});
   CHECK(missing.exit_code == 2);
   CHECK(missing.err.find("none.heap") != std::string::npos);
   CommandResult bad_slope = run_command({MEMPROF_CLI, "trend", "--min-slope", "fast", run.dumps[0]});

@@ -19,8 +19,7 @@ namespace memprof::test {
 CommandResult run_command(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                           const std::string& stdin_text) {
   TempDir io;
-  std::string in_path = io.path() + "/stdin", out_path = io.path() + "/stdout",
-              err_path = io.path() + "/stderr";
+  std::string in_path = io.path() + "/stdin", out_path = io.path() + "/stdout", err_path = io.path() + "/stderr";
   write_file(in_path, stdin_text);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);

@@ -18,8 +18,7 @@ struct CommandResult {
 };
 
 // Runs argv directly (no shell) with extra environment entries ("NAME=value"), optional stdin.
-CommandResult run_command(const std::vector<std::string>& argv,
-                          const std::vector<std::string>& env = {},
+CommandResult run_command(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
                           const std::string& stdin_text = {});
 
 std::string read_file(const std::string& path);

@@ -83,17 +83,17 @@ TEST_CASE("built-in allocation wrappers: each family's documented example, and l
     const char* name;
     const char* family;
   };
-  for (Case c : {Case{"zmalloc", "Redis/Valkey/KeyDB zmalloc"}, Case{"zcalloc_num", "Redis/Valkey/KeyDB zmalloc"},
-                 Case{"ztryrealloc_usable_internal", "Redis/Valkey/KeyDB zmalloc"},
-                 Case{"zstrdup", "Redis/Valkey/KeyDB zmalloc"}, Case{"__rdl_alloc_zeroed", "Rust alloc"},
-                 Case{"alloc::raw_vec::finish_grow", "Rust alloc"},
-                 Case{"alloc::raw_vec::RawVec::grow_amortized", "Rust alloc"},
-                 Case{"<alloc::alloc::Global as core::alloc::Allocator>::allocate", "Rust alloc"},
-                 Case{"std::allocator_traits::allocate", "libstdc++ allocators"},
-                 Case{"__gnu_cxx::new_allocator::allocate", "libstdc++ allocators"},
-                 Case{"__strdup", "libc string copies"}, Case{"strndup", "libc string copies"},
-                 Case{"PyMem_RawMalloc", "CPython allocators"}, Case{"_PyObject_Malloc", "CPython allocators"},
-                 Case{"pymalloc_alloc", "CPython allocators"}, Case{"je_malloc", "allocator"}})
+  for (Case c :
+       {Case{"zmalloc", "Redis/Valkey/KeyDB zmalloc"}, Case{"zcalloc_num", "Redis/Valkey/KeyDB zmalloc"},
+        Case{"ztryrealloc_usable_internal", "Redis/Valkey/KeyDB zmalloc"},
+        Case{"zstrdup", "Redis/Valkey/KeyDB zmalloc"}, Case{"__rdl_alloc_zeroed", "Rust alloc"},
+        Case{"alloc::raw_vec::finish_grow", "Rust alloc"}, Case{"alloc::raw_vec::RawVec::grow_amortized", "Rust alloc"},
+        Case{"<alloc::alloc::Global as core::alloc::Allocator>::allocate", "Rust alloc"},
+        Case{"std::allocator_traits::allocate", "libstdc++ allocators"},
+        Case{"__gnu_cxx::new_allocator::allocate", "libstdc++ allocators"}, Case{"__strdup", "libc string copies"},
+        Case{"strndup", "libc string copies"}, Case{"PyMem_RawMalloc", "CPython allocators"},
+        Case{"_PyObject_Malloc", "CPython allocators"}, Case{"pymalloc_alloc", "CPython allocators"},
+        Case{"je_malloc", "allocator"}})
     CHECK_MESSAGE(matcher.family(c.name) == c.family, c.name);
   for (const char* name : {"_sdsnewlen", "dictAddRaw", "zset_add", "zslInsert", "std::vector::push_back",
                            "alloc::vec::Vec::push", "PyList_Append", "strdup_user", "main"})

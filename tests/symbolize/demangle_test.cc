@@ -34,15 +34,15 @@ TEST_CASE("short names drop parameters, template arguments and return types") {
   CHECK(short_function_name("a::B<int>::operator()(int) &&") == "a::B::operator()");
   CHECK(short_function_name("(anonymous namespace)::helper(int)") == "(anonymous namespace)::helper");
   CHECK(short_function_name("std::basic_ostream<char>::operator<<(int)") == "std::basic_ostream::operator<<");
-  CHECK(short_function_name("outer()::{lambda(int)#1}::operator()(int) const") ==
-        "outer::{lambda(int)#1}::operator()");
+  CHECK(short_function_name("outer()::{lambda(int)#1}::operator()(int) const") == "outer::{lambda(int)#1}::operator()");
   CHECK(short_function_name("X::operator bool() const") == "X::operator bool");
 }
 
 TEST_CASE("Rust legacy names lose the hash and decode escapes; v0 names demangle") {
   auto legacy = demangle_symbol("_ZN4core3ptr13drop_in_place17h0123456789abcdefE");
   CHECK(legacy.name == "core::ptr::drop_in_place");
-  auto impl = demangle_symbol("_ZN66_$LT$alloc..vec..Vec$LT$T$GT$$u20$as$u20$core..ops..drop..Drop$GT$4drop17h1234567890abcdefE");
+  auto impl = demangle_symbol(
+      "_ZN66_$LT$alloc..vec..Vec$LT$T$GT$$u20$as$u20$core..ops..drop..Drop$GT$4drop17h1234567890abcdefE");
   CHECK(impl.name == "<alloc::vec::Vec<T> as core::ops::drop::Drop>::drop");
   auto v0 = demangle_symbol("_RNvCs1234_7mycrate3foo");
   CHECK(v0.name == "mycrate::foo");

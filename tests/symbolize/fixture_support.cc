@@ -27,7 +27,8 @@ void split_file_line(std::string text, OracleFrame& frame) {
   // File names never contain ':' here; the first one starts line[:column].
   frame.file = text.substr(0, colon);
   if (frame.file == "??") frame.file.clear();  // unknown, as memprof leaves it empty
-  if (colon != std::string::npos) frame.line = static_cast<unsigned>(std::strtoul(text.c_str() + colon + 1, nullptr, 10));
+  if (colon != std::string::npos)
+    frame.line = static_cast<unsigned>(std::strtoul(text.c_str() + colon + 1, nullptr, 10));
 }
 
 std::string strip_clone(std::string name) {
@@ -105,7 +106,8 @@ std::vector<LoadSegment> readelf_loads(const std::string& binary) {
     std::string type, offset, vaddr, paddr, filesz;
     fields >> type >> offset >> vaddr >> paddr >> filesz;
     if (type != "LOAD") continue;
-    out.push_back({std::stoull(offset, nullptr, 16), std::stoull(vaddr, nullptr, 16), std::stoull(filesz, nullptr, 16)});
+    out.push_back(
+        {std::stoull(offset, nullptr, 16), std::stoull(vaddr, nullptr, 16), std::stoull(filesz, nullptr, 16)});
   }
   return out;
 }

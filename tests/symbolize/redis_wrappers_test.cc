@@ -31,11 +31,12 @@ bool have_redis() {
 // Starts redis-server with jemalloc profiling, loads it, shuts it down; returns the final dump.
 std::string make_redis_dump(const std::string& dir) {
   std::string port = std::to_string(20000 + getpid() % 30000);
-  std::vector<std::string> env = {"MALLOC_CONF=prof:true,prof_final:true,lg_prof_sample:12,prof_prefix:" + dir + "/jeprof"};
-  CommandResult start = run_command({"redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly",
-                                     "no", "--daemonize", "yes", "--dir", dir, "--logfile", dir + "/redis.log",
-                                     "--pidfile", dir + "/redis.pid"},
-                                    env);
+  std::vector<std::string> env = {"MALLOC_CONF=prof:true,prof_final:true,lg_prof_sample:12,prof_prefix:" + dir +
+                                  "/jeprof"};
+  CommandResult start = run_command(
+      {"redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "yes",
+       "--dir", dir, "--logfile", dir + "/redis.log", "--pidfile", dir + "/redis.pid"},
+      env);
   REQUIRE(start.exit_code == 0);
   bool up = false;
   for (int i = 0; i < 100 && !up; ++i) {
@@ -44,8 +45,8 @@ std::string make_redis_dump(const std::string& dir) {
   }
   INFO(read_file(dir + "/redis.log"));
   REQUIRE(up);
-  CommandResult bench = run_command({"redis-benchmark", "-p", port, "-q", "-n", "20000", "-r", "10000", "-d", "128", "-t",
-                                     "set,lpush,sadd,hset"});
+  CommandResult bench = run_command(
+      {"redis-benchmark", "-p", port, "-q", "-n", "20000", "-r", "10000", "-d", "128", "-t", "set,lpush,sadd,hset"});
   CHECK(bench.exit_code == 0);
   run_command({"redis-cli", "-p", port, "shutdown", "nosave"});
   for (int i = 0; i < 100; ++i) {
@@ -94,7 +95,11 @@ TEST_CASE("redis-server: top names Redis functions, not its zmalloc wrappers") {
   std::string dump = make_redis_dump(dir.path());
 
   std::vector<std::string> top = row_names(run_json({"top", "-n", "0", dump}));
-  INFO("rows: " << [&] { std::string s; for (auto& n : top) s += n + ", "; return s; }());
+  INFO("rows: " << [&] {
+    std::string s;
+    for (auto& n : top) s += n + ", ";
+    return s;
+  }());
   REQUIRE(top.size() >= 5);
   for (const std::string& name : top) CHECK_FALSE(std::regex_search(name, kZmalloc));
   // sds strings, dict entries and objects are what a SET/LPUSH/SADD/HSET load allocates.

@@ -55,7 +55,8 @@ Symbolized symbolize_dump(const std::string& dump, symbolize::SymbolizeOptions o
 void compare_with_oracles(const Profile& p, const std::function<std::string(const std::string&)>& oracle_file,
                           const std::string& debug_dir = {}, bool use_addr2line = true) {
   std::set<uint32_t> leaves;
-  for (size_t s = 0; s < p.stacks.size(); ++s) leaves.insert(p.stacks.frames(StackId{static_cast<uint32_t>(s)})[0].value());
+  for (size_t s = 0; s < p.stacks.size(); ++s)
+    leaves.insert(p.stacks.frames(StackId{static_cast<uint32_t>(s)})[0].value());
   // Per module: locations and their oracle addresses.
   std::map<std::string, std::vector<std::pair<size_t, uint64_t>>> by_module;
   for (size_t i = 0; i < p.locations.size(); ++i) {
@@ -249,9 +250,8 @@ TEST_CASE("stripped binary with .gnu_debuglink uses the debug file") {
   symbolize::SymbolizeOptions options;
   options.keep_allocator_frames = true;
   Symbolized s = symbolize_dump(dump, options);
-  compare_with_oracles(s.profile, [](const std::string& path) {
-    return path.ends_with("/sym_debuglink") ? path + ".debug" : path;
-  });
+  compare_with_oracles(
+      s.profile, [](const std::string& path) { return path.ends_with("/sym_debuglink") ? path + ".debug" : path; });
   check_inline_chain(s.profile);
   bool reported = false;
   for (const auto& m : s.report.modules)
@@ -276,9 +276,8 @@ TEST_CASE("stripped binary with a build-id debug tree given as a debug dir") {
     if (e.path().extension() == ".debug") debug_file = e.path();
   REQUIRE(!debug_file.empty());
   // The oracles read the debug file itself (it has the .symtab the stripped binary lost).
-  compare_with_oracles(s.profile, [&](const std::string& path) {
-    return path.ends_with("/sym_buildid") ? debug_file : path;
-  });
+  compare_with_oracles(s.profile,
+                       [&](const std::string& path) { return path.ends_with("/sym_buildid") ? debug_file : path; });
   check_inline_chain(s.profile);
   // Without the tree only .dynsym is left: fewer names, and never a wrong one.
   CHECK(without.report.resolved < s.report.resolved);

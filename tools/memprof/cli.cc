@@ -19,18 +19,9 @@ namespace {
 
 // Every subcommand, in the order `memprof --help` lists them. One line per command.
 constexpr AddCommand kCommands[] = {
-    add_info_command,
-    add_top_command,
-    add_diff_command,
-    add_stats_command,
-    add_explain_command,
-    add_flame_command,
-    add_hist_command,
-    add_convert_command,
-    add_symbolize_command,
-    add_record_command,
-    add_ctl_command,
-    add_trend_command,
+    add_info_command,      add_top_command,    add_diff_command, add_stats_command,
+    add_explain_command,   add_flame_command,  add_hist_command, add_convert_command,
+    add_symbolize_command, add_record_command, add_ctl_command,  add_trend_command,
 };
 
 // An option takes exactly one value per occurrence, whatever its type: a repeatable option that

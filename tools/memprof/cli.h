@@ -14,7 +14,6 @@ namespace memprof::cli {
 
 // `args` are the words after the program name. `out_is_terminal` tells commands that refuse to
 // write binary data or SVG to a terminal whether `out` is one.
-int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
-            bool out_is_terminal = false);
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, bool out_is_terminal = false);
 
 }  // namespace memprof::cli

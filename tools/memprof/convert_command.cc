@@ -70,7 +70,8 @@ std::string convert_pprof(const ConvertOptions& o, Diagnostics& diag) {
   profiles.reserve(o.profile.inputs.size());
   for (const std::string& path : o.profile.inputs) {
     Profile p = heapparse::read_dump(path, diag);
-    if (!o.no_symbolize || p.embedded_symbols) attach_build_ids(p, symbolize::symbolize_auto(p, o.profile.symbols, diag));
+    if (!o.no_symbolize || p.embedded_symbols)
+      attach_build_ids(p, symbolize::symbolize_auto(p, o.profile.symbols, diag));
     if (o.threads && p.thread_samples.empty() && !p.samples.empty())
       diag.warn(fmt::format("{}: no per-thread counts in the dump; its samples carry no thread label", p.path));
     profiles.push_back(std::move(p));
@@ -78,7 +79,8 @@ std::string convert_pprof(const ConvertOptions& o, Diagnostics& diag) {
   std::vector<const Profile*> pointers;
   for (const Profile& p : profiles) pointers.push_back(&p);
   return exporter::render_pprof(
-      pointers, {.threads = o.threads, .name_unsymbolized = !o.no_symbolize, .time_nanos = dump_time_nanos(o.profile.inputs[0])});
+      pointers,
+      {.threads = o.threads, .name_unsymbolized = !o.no_symbolize, .time_nanos = dump_time_nanos(o.profile.inputs[0])});
 }
 
 std::string convert_symbolized(const ConvertOptions& o, Diagnostics& diag) {

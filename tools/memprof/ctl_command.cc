@@ -43,8 +43,8 @@ uint64_t u64_of(const jestats::JsonValue& doc, const char* key) {
 }
 
 std::string status_text(const jestats::JsonValue& d) {
-  std::string out = fmt::format("pid {}: profiling {}, sampling every {} on average (lg_sample {})\n", text_of(d, "pid"),
-                                text_of(d, "active") == "true" ? "active" : "inactive",
+  std::string out = fmt::format("pid {}: profiling {}, sampling every {} on average (lg_sample {})\n",
+                                text_of(d, "pid"), text_of(d, "active") == "true" ? "active" : "inactive",
                                 format_bytes(static_cast<double>(u64_of(d, "sample_bytes"))), text_of(d, "lg_sample"));
   out += fmt::format("dumps: {} written", text_of(d, "dumps"));
   if (!text_of(d, "last_dump").empty())
@@ -64,8 +64,7 @@ std::string answer_text(const std::string& command, const live::ControlAnswer& a
   if (command == "activate" || command == "deactivate")
     return fmt::format("{}: profiling {}\n", target, text_of(d, "active") == "true" ? "active" : "inactive");
   if (command == "dump") return text_of(d, "file") + "\n";  // just the name: memprof top $(memprof ctl PID dump)
-  if (command == "reset")
-    return fmt::format("{}: counters cleared, lg_sample {}\n", target, text_of(d, "lg_sample"));
+  if (command == "reset") return fmt::format("{}: counters cleared, lg_sample {}\n", target, text_of(d, "lg_sample"));
   if (command == "gdump")
     return fmt::format("{}: high-water dumps {}\n", target, text_of(d, "gdump") == "true" ? "on" : "off");
   return a.line + "\n";
@@ -157,7 +156,8 @@ RunCommand add_ctl_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--timeout", o->timeout_ms, "Milliseconds to wait for the answer")->capture_default_str();
   cmd->add_flag("--list", o->list, "List this user's processes that have a control socket");
-  cmd->add_flag("--gdb", o->gdb, "Fallback without the library: have gdb call mallctl(\"prof.dump\") (pauses the process)");
+  cmd->add_flag("--gdb", o->gdb,
+                "Fallback without the library: have gdb call mallctl(\"prof.dump\") (pauses the process)");
   cmd->footer(
       "Exit status: 0 done, 1 the process refused (busy, too_soon, no_space, denied, failed), 2 usage error or "
       "no such process/socket.\nSee memprof-ctl(1).");

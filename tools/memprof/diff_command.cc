@@ -31,14 +31,14 @@ int run_diff(DiffCommandOptions& o) {
   finish_profile_options(o.profile);
   Diagnostics diag;
   if (o.profile.inputs.empty()) o.profile.inputs = newest_dumps(2, diag);
-  if (o.profile.inputs.size() < 2)
-    throw InputError("diff needs at least two dumps: BASE NEW (or BASE MID... NEW)");
+  if (o.profile.inputs.size() < 2) throw InputError("diff needs at least two dumps: BASE NEW (or BASE MID... NEW)");
   if (!o.keep_order) {
     heapparse::SeriesOrder order = heapparse::order_series(o.profile.inputs);
     if (order.reordered)
-      diag.warn(fmt::format("dumps taken in jemalloc's (pid, seq) order, not the order given: {} (--keep-order keeps "
-                            "the given order)",
-                            heapparse::describe_series(order.paths)));
+      diag.warn(
+          fmt::format("dumps taken in jemalloc's (pid, seq) order, not the order given: {} (--keep-order keeps "
+                      "the given order)",
+                      heapparse::describe_series(order.paths)));
     o.profile.inputs = std::move(order.paths);
   }
   flush_warnings(diag);
@@ -55,8 +55,11 @@ int run_diff(DiffCommandOptions& o) {
     flush_warnings(diag);
     render::GateResult gates = render::check_diff_gates(table, o.gates, o.profile.exact_bytes);
     print_gates(gates);  // first, so CI logs show them whatever the format
-    render::DiffReportInput input{.table = table, .dumps = o.profile.inputs, .sample_period = period,
-                                  .normalized = o.normalize, .growth_only = o.growth_only,
+    render::DiffReportInput input{.table = table,
+                                  .dumps = o.profile.inputs,
+                                  .sample_period = period,
+                                  .normalized = o.normalize,
+                                  .growth_only = o.growth_only,
                                   .frame_label = report_context({}, type, o.profile).frame_label};
     write_stdout(render::render_diff(input, report_style(o.profile, o.rows), o.profile.output_format(), gates));
     return gates.exit_status();

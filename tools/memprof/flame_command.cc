@@ -113,8 +113,8 @@ int run_flame(FlameOptions& o) {
         "use -o FILE, or --folded for text");
   std::optional<render::Palette> palette = render::parse_palette(o.colors);
   if (!palette)
-    throw InputError(fmt::format("--colors: unknown palette '{}' (one of: {})", o.colors,
-                                 fmt::join(render::palette_names(), ", ")));
+    throw InputError(
+        fmt::format("--colors: unknown palette '{}' (one of: {})", o.colors, fmt::join(render::palette_names(), ", ")));
   auto [min_width, min_width_percent] = parse_min_width(o.min_width);
   auto [min_delta, min_delta_percent] = parse_min_delta(o.min_delta);
   SampleType type = o.profile.sample_type();
@@ -133,8 +133,8 @@ int run_flame(FlameOptions& o) {
   uint64_t sample_period = now.sample_period ? now.sample_period : base.sample_period;
 
   if (o.folded) {
-    render::FoldedOptions f{.sample_type = type, .mark_inline = o.mark_inline, .reverse = o.reverse,
-                            .normalize = o.normalize};
+    render::FoldedOptions f{
+        .sample_type = type, .mark_inline = o.mark_inline, .reverse = o.reverse, .normalize = o.normalize};
     write_output(o.output, diff ? render::render_folded_diff(base, now, f) : render::render_folded(now, f));
     return kExitOk;
   }
@@ -187,7 +187,8 @@ RunCommand add_flame_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--icicle", o->icicle, "Start with the root at the top (toggle inside the file)");
   // Only meaningful against a base: without --base they are usage errors, not silently ignored.
-  cmd->add_flag("--self-delta", o->self_delta, "Diff: colour by each frame's own change, not its subtree's")->needs(base);
+  cmd->add_flag("--self-delta", o->self_delta, "Diff: colour by each frame's own change, not its subtree's")
+      ->needs(base);
   cmd->add_option("--min-delta", o->min_delta, "Diff: changes below SIZE or PCT% are drawn neutral")
       ->type_name("SIZE|PCT%")
       ->needs(base);

@@ -61,19 +61,22 @@ render::HistReport stats_report(const std::string& path, std::string_view text, 
   if (st.enabled && st.active) {
     auto cost = jestats::estimate_profiling_cost(snap);
     SizeClassGeometry g = jestats::geometry_of(snap);
-    report.notes.push_back(fmt::format(
-        "heap profiling is on: sampled small objects are counted in the {} class, not their own{}",
-        format_bytes(static_cast<double>(g.large_min)),
-        cost ? fmt::format(" (about {:.0f} of them at lg_prof_sample {})", cost->sampled_small_objects, st.lg_sample.value_or(0))
-             : std::string()));
+    report.notes.push_back(
+        fmt::format("heap profiling is on: sampled small objects are counted in the {} class, not their own{}",
+                    format_bytes(static_cast<double>(g.large_min)),
+                    cost ? fmt::format(" (about {:.0f} of them at lg_prof_sample {})", cost->sampled_small_objects,
+                                       st.lg_sample.value_or(0))
+                         : std::string()));
   }
   return report;
 }
 
 render::HistReport dump_report(HistOptions& o, std::vector<heapparse::InputBytes>& inputs, analyze::Bucketing bucketing,
                                Diagnostics& diag) {
-  analyze::SizeValues values = (o.profile.sample_type() == SampleType::alloc_space || o.profile.sample_type() == SampleType::alloc_objects) ? analyze::SizeValues::since_start
-                                                                                  : analyze::SizeValues::live;
+  analyze::SizeValues values =
+      (o.profile.sample_type() == SampleType::alloc_space || o.profile.sample_type() == SampleType::alloc_objects)
+          ? analyze::SizeValues::since_start
+          : analyze::SizeValues::live;
   render::HistReport report;
   report.kind = "dump";
   uint64_t period = 0;
@@ -94,21 +97,24 @@ render::HistReport dump_report(HistOptions& o, std::vector<heapparse::InputBytes
       Profile p = heapparse::parse_dump(inputs[i].text(), heapparse::input_name(path), diag);
       inputs[i] = heapparse::InputBytes();  // the model holds what is needed; drop the text
       if (values == analyze::SizeValues::since_start && !p.has_accum_data())
-        throw InputError(fmt::format("{}: no cumulative counts (the dump was written without prof_accum:true); "
-                                     "--alloc-space needs them",
-                                     path));
+        throw InputError(
+            fmt::format("{}: no cumulative counts (the dump was written without prof_accum:true); "
+                        "--alloc-space needs them",
+                        path));
       period = std::max(period, p.sample_period);
       builder.set_class_tolerance(analyze::class_tolerance_for(period));
       for (const Sample& s : p.samples)
-        builder.add_record(s.values[values == analyze::SizeValues::live ? SampleType::inuse_objects : SampleType::alloc_objects],
-                           s.values[values == analyze::SizeValues::live ? SampleType::inuse_space : SampleType::alloc_space]);
+        builder.add_record(
+            s.values[values == analyze::SizeValues::live ? SampleType::inuse_objects : SampleType::alloc_objects],
+            s.values[values == analyze::SizeValues::live ? SampleType::inuse_space : SampleType::alloc_space]);
       source += (source.empty() ? "" : " + ") + path;
     }
     report.total = builder.finish(source);
   }
   if (period > 1)
-    report.notes.push_back(fmt::format("unsampled estimates (sample period {}); mixed-size records are placed by their average",
-                                       format_bytes(static_cast<double>(period))));
+    report.notes.push_back(
+        fmt::format("unsampled estimates (sample period {}); mixed-size records are placed by their average",
+                    format_bytes(static_cast<double>(period))));
   return report;
 }
 
@@ -143,7 +149,8 @@ int run_hist(HistOptions& o) {
 
 RunCommand add_hist_command(CLI::App& app) {
   auto o = std::make_shared<HistOptions>();
-  CLI::App* cmd = app.add_subcommand("hist", "Live memory by allocation size, from heap dumps or malloc_stats_print output");
+  CLI::App* cmd =
+      app.add_subcommand("hist", "Live memory by allocation size, from heap dumps or malloc_stats_print output");
   cmd->add_option("files", o->profile.inputs,
                   "Heap dumps, summed (.heap, .gz, '-' for stdin), or one malloc_stats_print output (JSON or text); "
                   "default: the newest *.heap here");

@@ -42,7 +42,8 @@ int run_info(InfoOptions& options) {
     }
     flush_warnings(diag);
   }
-  write_stdout(options.format == render::Format::json ? render::render_info_json(entries) : render::render_info_text(entries));
+  write_stdout(options.format == render::Format::json ? render::render_info_json(entries)
+                                                      : render::render_info_text(entries));
   return all_parsed ? kExitOk : kExitError;
 }
 

@@ -110,7 +110,9 @@ void add_sample_type_options(CLI::App& cmd, SampleType& target, const std::strin
   };
   std::vector<CLI::Option*> flags;
   for (const Choice& c : kChoices)
-    flags.push_back(cmd.add_flag_callback(c.flag, [&target, type = c.type] { target = type; }, c.help)->group(group));
+    flags.push_back(cmd.add_flag_callback(
+                           c.flag, [&target, type = c.type] { target = type; }, c.help)
+                        ->group(group));
   for (CLI::Option* x : flags)
     for (CLI::Option* y : flags)
       if (x != y) x->excludes(y);

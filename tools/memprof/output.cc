@@ -28,7 +28,8 @@ void write_stdout(std::string_view text) {
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
   if (!out) {
     int error = errno;
-    throw InputError(fmt::format("standard output: cannot write{}", error ? std::string(": ") + std::strerror(error) : ""));
+    throw InputError(
+        fmt::format("standard output: cannot write{}", error ? std::string(": ") + std::strerror(error) : ""));
   }
 }
 
@@ -37,7 +38,8 @@ void finish_stdout() {
   errno = 0;
   if (!out.flush()) {
     int error = errno;
-    throw InputError(fmt::format("standard output: cannot write{}", error ? std::string(": ") + std::strerror(error) : ""));
+    throw InputError(
+        fmt::format("standard output: cannot write{}", error ? std::string(": ") + std::strerror(error) : ""));
   }
 }
 

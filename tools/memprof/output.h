@@ -20,7 +20,7 @@ namespace memprof::cli {
 struct CliStreams {
   std::ostream* out = nullptr;
   std::ostream* err = nullptr;
-  bool out_is_terminal = false;  // refuse binary output and SVG to a terminal
+  bool out_is_terminal = false;                    // refuse binary output and SVG to a terminal
   const std::vector<std::string>* args = nullptr;  // the command line being run, for checks on it
 };
 

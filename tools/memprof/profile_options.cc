@@ -42,8 +42,9 @@ void add_profile_options(CLI::App& cmd, ProfileOptions& o, bool report_output) {
   };
   std::vector<CLI::Option*> flags;
   for (const Choice& c : kChoices)
-    flags.push_back(
-        cmd.add_flag_callback(c.flag, [&o, value = c.granularity] { o.granularity_ = value; }, c.help)->group(g));
+    flags.push_back(cmd.add_flag_callback(
+                           c.flag, [&o, value = c.granularity] { o.granularity_ = value; }, c.help)
+                        ->group(g));
   for (CLI::Option* x : flags)
     for (CLI::Option* y : flags)
       if (x != y) x->excludes(y);
@@ -145,9 +146,10 @@ void refuse_fallback_when_a_dump_was_named() {
   for (std::string_view word : *args) {
     if (word.starts_with("--") && word.find('=') != std::string_view::npos) word.remove_prefix(word.find('=') + 1);
     if (word.ends_with(".heap") || word.ends_with(".heap.gz"))
-      throw InputError(fmt::format("no dump named after the options, yet '{}' is on the command line as an option's "
-                                   "value; name the dumps after the options (or after '--')",
-                                   word));
+      throw InputError(
+          fmt::format("no dump named after the options, yet '{}' is on the command line as an option's "
+                      "value; name the dumps after the options (or after '--')",
+                      word));
   }
 }
 
@@ -162,10 +164,10 @@ std::vector<std::string> newest_dumps(size_t count, Diagnostics& diag) {
 
 void check_sample_type_available(const analyze::FrameProfile& profile, SampleType type) {
   if ((type == SampleType::alloc_space || type == SampleType::alloc_objects) && !profile.has_accum_data)
-    throw InputError(fmt::format(
-        "{}: no cumulative allocation data (the process ran without MALLOC_CONF=prof_accum:true); "
-        "use --inuse-space or --inuse-objects",
-        fmt::join(profile.inputs, ", ")));
+    throw InputError(
+        fmt::format("{}: no cumulative allocation data (the process ran without MALLOC_CONF=prof_accum:true); "
+                    "use --inuse-space or --inuse-objects",
+                    fmt::join(profile.inputs, ", ")));
 }
 
 render::ReportContext report_context(const analyze::FrameProfile& profile, SampleType type,
@@ -175,8 +177,8 @@ render::ReportContext report_context(const analyze::FrameProfile& profile, Sampl
           .sample_period = profile.sample_period,
           .sample_periods = profile.sample_periods,
           .sample_type = type,
-          .unfiltered_total = selection && selection->filtered ? std::optional<double>(selection->total_before[type])
-                                                               : std::nullopt,
+          .unfiltered_total =
+              selection && selection->filtered ? std::optional<double>(selection->total_before[type]) : std::nullopt,
           .frame_label = kLabels[static_cast<size_t>(options.granularity())]};
 }
 

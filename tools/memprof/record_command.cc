@@ -39,7 +39,8 @@ struct RecordOptions {
 
 unsigned lg_of_size(const std::string& text, const char* option) {
   std::optional<uint64_t> bytes = render::parse_size(text);
-  if (!bytes || *bytes == 0) throw CLI::ValidationError(option, fmt::format("expected a size such as 512KiB, got '{}'", text));
+  if (!bytes || *bytes == 0)
+    throw CLI::ValidationError(option, fmt::format("expected a size such as 512KiB, got '{}'", text));
   return static_cast<unsigned>(std::lround(std::log2(static_cast<double>(*bytes))));
 }
 
@@ -47,7 +48,11 @@ int64_t parse_duration_ms(const std::string& text) {
   char* end = nullptr;
   double value = std::strtod(text.c_str(), &end);
   std::string unit(end);
-  double scale = unit == "ms" ? 1 : unit == "s" || unit.empty() ? 1000 : unit == "m" ? 60000 : unit == "h" ? 3600000 : -1;
+  double scale = unit == "ms"                  ? 1
+                 : unit == "s" || unit.empty() ? 1000
+                 : unit == "m"                 ? 60000
+                 : unit == "h"                 ? 3600000
+                                               : -1;
   if (end == text.c_str() || scale < 0 || value <= 0)
     throw CLI::ValidationError("--every", fmt::format("expected a duration such as 500ms, 10s or 5m, got '{}'", text));
   return static_cast<int64_t>(value * scale);
@@ -114,7 +119,8 @@ int run_record(const RecordOptions& o) {
 
 RunCommand add_record_command(CLI::App& app) {
   auto o = std::make_shared<RecordOptions>();
-  CLI::App* cmd = app.add_subcommand("record", "Run a program under jemalloc heap profiling, controllable with 'memprof ctl'");
+  CLI::App* cmd =
+      app.add_subcommand("record", "Run a program under jemalloc heap profiling, controllable with 'memprof ctl'");
   cmd->add_option("command", o->command, "-- COMMAND [ARGS...]")->required();
   cmd->add_option("--sample", o->sample, "Average bytes between samples (lg_prof_sample), e.g. 512KiB");
   cmd->add_flag("--inactive", o->inactive, "Start with sampling off; turn it on with 'memprof ctl PID activate'");
@@ -123,7 +129,8 @@ RunCommand add_record_command(CLI::App& app) {
   cmd->add_flag("--on-high-water", o->high_water, "Dump at each new high-water mark (prof_gdump)");
   cmd->add_flag("--stats", o->stats, "Write malloc_stats_print JSON next to each timed or ctl dump");
   cmd->add_option("--out", o->out, "Directory for dumps and manifest.jsonl (default ./memprof-PROG-PID)");
-  cmd->add_option("--top", o->top_rows, "Rows of the last dump's top in the summary, 0 for none")->capture_default_str();
+  cmd->add_option("--top", o->top_rows, "Rows of the last dump's top in the summary, 0 for none")
+      ->capture_default_str();
   cmd->footer(
       "The summary goes to stderr; the program keeps stdin, stdout and stderr.\n"
       "Exit status: the program's own (128+N when signal N killed it); 2 when it could not be started.\n"

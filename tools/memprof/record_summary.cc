@@ -50,7 +50,8 @@ void write_stderr_next_steps(const RecordSummary& s) {
   std::string last = s.out_dir + "/" + s.dumps.back().file;
   fmt::print(stderr, "memprof: dig further:\n  memprof top {}\n", last);
   if (s.dumps.size() > 1)
-    fmt::print(stderr, "  memprof diff {}/{} {}\n  memprof trend {}/*.heap\n", s.out_dir, s.dumps.front().file, last, s.out_dir);
+    fmt::print(stderr, "  memprof diff {}/{} {}\n  memprof trend {}/*.heap\n", s.out_dir, s.dumps.front().file, last,
+               s.out_dir);
   std::fflush(stderr);
 }
 

@@ -35,8 +35,9 @@ analyze::DiffTable diff_series(const std::vector<std::string>& paths, const Prof
     throw InputError(std::string("--focus/--ignore/--hide/--show-from: ") + e.what());
   }
   if ((s.type == SampleType::alloc_space || s.type == SampleType::alloc_objects) && !data.has_accum_data)
-    throw InputError("no cumulative allocation data in the dumps (the process ran without MALLOC_CONF=prof_accum:true); "
-                     "use --inuse-space or --inuse-objects");
+    throw InputError(
+        "no cumulative allocation data in the dumps (the process ran without MALLOC_CONF=prof_accum:true); "
+        "use --inuse-space or --inuse-objects");
   sample_period = data.sample_period;
   std::vector<analyze::SiteValues> sites;
   for (series::SiteSeries& site : data.sites) sites.push_back({std::move(site.name), std::move(site.values)});

@@ -8,9 +8,9 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "memprof/export/openmetrics.h"
 #include "memprof/jestats/analysis.h"
 #include "memprof/jestats/read_stats.h"
-#include "memprof/export/openmetrics.h"
 #include "memprof/render/stats_report.h"
 #include "option_types.h"
 #include "output.h"
@@ -59,7 +59,8 @@ int run_stats(const StatsOptions& options) {
 
 RunCommand add_stats_command(CLI::App& app) {
   auto options = std::make_shared<StatsOptions>();
-  CLI::App* cmd = app.add_subcommand("stats", "Report jemalloc allocator state from malloc_stats_print output (JSON or text)");
+  CLI::App* cmd =
+      app.add_subcommand("stats", "Report jemalloc allocator state from malloc_stats_print output (JSON or text)");
   cmd->add_option("files", options->inputs,
                   "One or two files of malloc_stats_print output, or logs containing it (Redis MEMORY MALLOC-STATS, "
                   "RocksDB LOG); two files are compared; '-' for stdin")

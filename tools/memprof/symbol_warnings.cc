@@ -16,9 +16,10 @@ constexpr double kMaterialShare = 0.01;
 void warn_unresolved_modules(const Profile& p, const symbolize::SymbolizeReport& report, Diagnostics& diag) {
   if (p.embedded_symbols || p.samples.empty()) return;
   if (!p.has_maps_section) {
-    diag.warn(fmt::format("{}: no MAPPED_LIBRARIES section (the dump was cut short?): addresses cannot be resolved "
-                          "to names",
-                          p.path));
+    diag.warn(
+        fmt::format("{}: no MAPPED_LIBRARIES section (the dump was cut short?): addresses cannot be resolved "
+                    "to names",
+                    p.path));
     return;
   }
   // Live bytes per module, by the leaf of each stack: where the allocation was made.
@@ -38,11 +39,12 @@ void warn_unresolved_modules(const Profile& p, const symbolize::SymbolizeReport&
     auto it = bytes.find(m.dump_path);
     double share = it == bytes.end() ? 0 : it->second / total;
     if (share < kMaterialShare) continue;
-    diag.warn(fmt::format("{}: no symbols resolved, and {:.1f}% of the live bytes are allocated in it (build id {}); "
-                          "install its debug symbols (the distribution's -dbgsym or -dbg package), point --debug-dir "
-                          "at a directory with .build-id/xx/yyyy.debug files, or provide the file its .gnu_debuglink "
-                          "names",
-                          m.dump_path, 100 * share, m.build_id.empty() ? std::string("unknown") : m.build_id));
+    diag.warn(
+        fmt::format("{}: no symbols resolved, and {:.1f}% of the live bytes are allocated in it (build id {}); "
+                    "install its debug symbols (the distribution's -dbgsym or -dbg package), point --debug-dir "
+                    "at a directory with .build-id/xx/yyyy.debug files, or provide the file its .gnu_debuglink "
+                    "names",
+                    m.dump_path, 100 * share, m.build_id.empty() ? std::string("unknown") : m.build_id));
   }
 }
 

@@ -40,9 +40,10 @@ void warn_same_process(const std::vector<std::string>& inputs, Diagnostics& diag
     if (auto name = heapparse::parse_dump_name(path); name && name->pid) ++per_pid[*name->pid];
   for (const auto& [pid, count] : per_pid)
     if (count > 1)
-      diag.warn(fmt::format("{} dumps of process {} summed: snapshots of one process count the same memory again; "
-                            "compare them with 'memprof diff' (or 'memprof trend') instead",
-                            count, pid));
+      diag.warn(
+          fmt::format("{} dumps of process {} summed: snapshots of one process count the same memory again; "
+                      "compare them with 'memprof diff' (or 'memprof trend') instead",
+                      count, pid));
 }
 
 int run_top(TopOptions& o) {
@@ -59,7 +60,8 @@ int run_top(TopOptions& o) {
   check_sample_type_available(profile, type);
 
   bool openmetrics = o.profile.format == render::Format::openmetrics;
-  if ((o.peek || o.tree) && openmetrics) throw InputError("--format openmetrics is for the table; not with --peek or --tree");
+  if ((o.peek || o.tree) && openmetrics)
+    throw InputError("--format openmetrics is for the table; not with --peek or --tree");
   if ((o.peek || o.tree) && o.profile.output_format() == render::Format::csv)
     throw InputError("--format csv is for tables; --peek and --tree print text, markdown or json");
   if (o.peek) {
@@ -77,11 +79,12 @@ int run_top(TopOptions& o) {
   }
   if (o.tree) {
     analyze::FlameTree tree = analyze::build_flame_tree(profile, {.sample_type = type});
-    write_stdout(render::render_tree(tree, report_context(profile, type, o.profile, &selection), report_style(o.profile, 0), o.min_percent,
-                                     o.profile.output_format()));
+    write_stdout(render::render_tree(tree, report_context(profile, type, o.profile, &selection),
+                                     report_style(o.profile, 0), o.min_percent, o.profile.output_format()));
     return kExitOk;
   }
-  analyze::TopTable table = analyze::compute_top(profile, type, o.cum ? analyze::TopOrder::cum : analyze::TopOrder::flat);
+  analyze::TopTable table =
+      analyze::compute_top(profile, type, o.cum ? analyze::TopOrder::cum : analyze::TopOrder::flat);
   render::GateResult gates = render::check_top_gates(table, o.gates, o.profile.exact_bytes);
   print_gates(gates);  // first, so CI logs show them whatever the format
   // Violating rows must be visible whatever -n says.
@@ -91,8 +94,8 @@ int run_top(TopOptions& o) {
     write_stdout(exporter::render_top_openmetrics(table, rows));
     return gates.exit_status();
   }
-  write_stdout(render::render_top(table, report_context(profile, type, o.profile, &selection), report_style(o.profile, rows),
-                                  o.profile.output_format(), gates));
+  write_stdout(render::render_top(table, report_context(profile, type, o.profile, &selection),
+                                  report_style(o.profile, rows), o.profile.output_format(), gates));
   return gates.exit_status();
 }
 
@@ -112,17 +115,18 @@ RunCommand add_top_command(CLI::App& app) {
       ->group("Output");
   cmd->add_option("-n,--rows", o->rows, "Rows to show, 0 for all")->capture_default_str();
   auto* cum = cmd->add_flag("--cum", o->cum, "Sort by cumulative instead of flat");
-  auto* peek = cmd->add_option("--peek", o->peek, "Show callers and callees of the functions matching RE")
-                   ->type_name("RE");
-  auto* tree = cmd->add_flag("--tree", o->tree, "Show the call tree from the roots instead of the table")->excludes(peek);
+  auto* peek =
+      cmd->add_option("--peek", o->peek, "Show callers and callees of the functions matching RE")->type_name("RE");
+  auto* tree =
+      cmd->add_flag("--tree", o->tree, "Show the call tree from the roots instead of the table")->excludes(peek);
   add_bounded_option(*cmd, "--min-percent", o->min_percent, 0, 100,
                      "With --tree: fold callees below this share of the total");
   auto* g = "CI gates (exit status 1 when exceeded)";
-  auto* above = add_limit_option(*cmd, "--fail-above", o->gates.total, false, "Fail when the total is above SIZE")
-                    ->group(g);
-  auto* site_above = add_limit_option(*cmd, "--fail-site-above", o->gates.site, false,
-                                      "Fail when any row's flat value is above SIZE")
-                         ->group(g);
+  auto* above =
+      add_limit_option(*cmd, "--fail-above", o->gates.total, false, "Fail when the total is above SIZE")->group(g);
+  auto* site_above =
+      add_limit_option(*cmd, "--fail-site-above", o->gates.site, false, "Fail when any row's flat value is above SIZE")
+          ->group(g);
   for (CLI::Option* view : {peek, tree})
     for (CLI::Option* table_only : {above, site_above, cum}) view->excludes(table_only);
   cmd->footer("Exit status: 0 success, 1 a --fail-* limit was exceeded, 2 usage or input error.");

@@ -44,7 +44,8 @@ void parse_min_slope(const std::string& text, series::TrendOptions& t) {
     s.remove_suffix(5);
   }
   auto v = render::parse_size(s);
-  if (!v) throw CLI::ValidationError("--min-slope", "expects SIZE, SIZE/step or SIZE/h, e.g. 64KiB/h, got '" + text + "'");
+  if (!v)
+    throw CLI::ValidationError("--min-slope", "expects SIZE, SIZE/step or SIZE/h, e.g. 64KiB/h, got '" + text + "'");
   t.min_slope = static_cast<double>(*v);
   t.min_slope_per_hour = per_hour;
 }
@@ -62,7 +63,8 @@ int run_trend(TrendCommandOptions& o) {
     t.limit = static_cast<double>(*v);
   }
   series::SeriesOptions s{.type = o.profile.sample_type(),
-                          .frames = {.granularity = o.profile.granularity(), .full_names = o.profile.full_names,
+                          .frames = {.granularity = o.profile.granularity(),
+                                     .full_names = o.profile.full_names,
                                      .thread = o.profile.thread},
                           .filters = o.profile.filters,
                           .symbols = o.profile.symbols};
@@ -73,8 +75,9 @@ int run_trend(TrendCommandOptions& o) {
   std::vector<series::SeriesDump> dumps = series::order_dumps(o.profile.inputs, o.keep_order);
   series::TimeSource source = series::assign_times(dumps);
   if (t.min_slope_per_hour && source == series::TimeSource::sequence)
-    throw InputError("--min-slope per hour needs times, and the dumps' modification times do not increase; "
-                     "give it per step (e.g. 64KiB/step)");
+    throw InputError(
+        "--min-slope per hour needs times, and the dumps' modification times do not increase; "
+        "give it per step (e.g. 64KiB/step)");
   series::Series data;
   try {
     data = series::load_series(std::move(dumps), s, diag);
@@ -83,8 +86,9 @@ int run_trend(TrendCommandOptions& o) {
   }
   flush_warnings(diag);
   if ((s.type == SampleType::alloc_space || s.type == SampleType::alloc_objects) && !data.has_accum_data)
-    throw InputError("no cumulative allocation data in the dumps (the process ran without MALLOC_CONF=prof_accum:true); "
-                     "use --inuse-space or --inuse-objects");
+    throw InputError(
+        "no cumulative allocation data in the dumps (the process ran without MALLOC_CONF=prof_accum:true); "
+        "use --inuse-space or --inuse-objects");
   series::TrendReport report = series::analyze_trend(data, source, t);
 
   render::GateResult gates;
@@ -98,8 +102,8 @@ int run_trend(TrendCommandOptions& o) {
   if (o.format == render::Format::svg) {
     write_stdout(render::render_trend_svg(data, report, {.top_sites = o.chart_sites}));
   } else {
-    render::ReportStyle style{.width = o.profile.full_names ? 0 : output_width(), .exact_bytes = o.exact_bytes,
-                              .max_rows = o.rows};
+    render::ReportStyle style{
+        .width = o.profile.full_names ? 0 : output_width(), .exact_bytes = o.exact_bytes, .max_rows = o.rows};
     write_stdout(render::render_trend(data, report, style, o.format, gates));
   }
   return gates.exit_status();
@@ -109,7 +113,8 @@ int run_trend(TrendCommandOptions& o) {
 
 RunCommand add_trend_command(CLI::App& app) {
   auto o = std::make_shared<TrendCommandOptions>();
-  CLI::App* cmd = app.add_subcommand("trend", "Many dumps as a time series: growth, leak suspects, anomalies, forecast");
+  CLI::App* cmd =
+      app.add_subcommand("trend", "Many dumps as a time series: growth, leak suspects, anomalies, forecast");
   cmd->add_option("dumps", o->profile.inputs,
                   "Dumps of one process (any order: sorted by pid and sequence number from jemalloc's names)")
       ->required();
@@ -131,7 +136,8 @@ RunCommand add_trend_command(CLI::App& app) {
       ->group(g);
   cmd->add_flag("--keep-order", o->keep_order, "Take the dumps in the order given instead of by pid and sequence")
       ->group(g);
-  cmd->add_option("--suppressions", o->suppressions, "LSan-style file of 'leak:<pattern>' lines (matched on frame names)")
+  cmd->add_option("--suppressions", o->suppressions,
+                  "LSan-style file of 'leak:<pattern>' lines (matched on frame names)")
       ->type_name("FILE")
       ->group(g);
   g = "Output";
@@ -143,7 +149,9 @@ RunCommand add_trend_command(CLI::App& app) {
   add_format_option(*cmd, o->format, {Format::text, Format::json, Format::csv, Format::markdown, Format::svg},
                     "--format", "Output format; csv is long form (dump,seq,time,site,bytes,objects)")
       ->group(g);
-  cmd->add_option("--chart-sites", o->chart_sites, "Sites drawn as bands in the SVG chart")->capture_default_str()->group(g);
+  cmd->add_option("--chart-sites", o->chart_sites, "Sites drawn as bands in the SVG chart")
+      ->capture_default_str()
+      ->group(g);
   cmd->add_flag("--fail-leak", o->fail_leak, "Exit 1 when any leak suspect is found (after --suppressions)")
       ->group("CI gates (exit status 1 when exceeded)");
   cmd->footer("Exit status: 0 success, 1 a --fail-* gate tripped, 2 usage or input error.");

@@ -13,8 +13,8 @@ std::unique_ptr<RE2> compile_regex(std::string_view pattern) {
   options.set_log_errors(false);  // libraries never print; the error goes into the exception
   auto re = std::make_unique<RE2>(pattern, options);
   if (!re->ok())
-    throw RegexError(fmt::format("expected a regular expression (RE2 syntax), got '{}': {}", quote_token(pattern),
-                                 re->error()));
+    throw RegexError(
+        fmt::format("expected a regular expression (RE2 syntax), got '{}': {}", quote_token(pattern), re->error()));
   return re;
 }
 

@@ -50,9 +50,7 @@ class TreeBuilder {
   }
 
  private:
-  NodeAmounts& side(uint32_t node, bool before) {
-    return before ? tree_.nodes[node].before : tree_.nodes[node].after;
-  }
+  NodeAmounts& side(uint32_t node, bool before) { return before ? tree_.nodes[node].before : tree_.nodes[node].after; }
 
   uint32_t child(uint32_t parent, const FrameProfile& fp, FrameId f) {
     const Frame& frame = fp.frames[f.value()];

@@ -155,8 +155,9 @@ FrameProfile build_frame_profile(const Profile& profile, const FrameOptions& opt
       std::vector<std::string> known;
       for (const auto& t : profile.threads)
         known.push_back(t.name.empty() ? fmt::format("{}", t.id) : fmt::format("{} ({})", t.id, t.name));
-      throw InputError(fmt::format("{}: no thread '{}' in the dump; its threads: {}", profile.path, *options.thread,
-                                   known.empty() ? std::string("none recorded") : fmt::format("{}", fmt::join(known, ", "))));
+      throw InputError(
+          fmt::format("{}: no thread '{}' in the dump; its threads: {}", profile.path, *options.thread,
+                      known.empty() ? std::string("none recorded") : fmt::format("{}", fmt::join(known, ", "))));
     }
     for (const ThreadSample& s : profile.thread_samples)
       if (s.thread == *thread) add(s.stack, s.values, s.raw);
@@ -171,7 +172,8 @@ void merge_into(FrameProfile& into, const FrameProfile& from, double factor) {
   into.inputs.insert(into.inputs.end(), from.inputs.begin(), from.inputs.end());
   if (!into.sample_period) into.sample_period = from.sample_period;
   for (uint64_t period : from.sample_periods)
-    if (std::ranges::find(into.sample_periods, period) == into.sample_periods.end()) into.sample_periods.push_back(period);
+    if (std::ranges::find(into.sample_periods, period) == into.sample_periods.end())
+      into.sample_periods.push_back(period);
   into.has_accum_data = into.has_accum_data || from.has_accum_data;
   std::vector<FrameId> remap = into.import_frames(from);
   std::vector<FrameId> stack;

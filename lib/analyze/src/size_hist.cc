@@ -17,7 +17,9 @@ uint64_t ceil_size(double avg) {
   return static_cast<uint64_t>(std::ceil(avg));
 }
 
-SampleType objects_of(SizeValues v) { return v == SizeValues::live ? SampleType::inuse_objects : SampleType::alloc_objects; }
+SampleType objects_of(SizeValues v) {
+  return v == SizeValues::live ? SampleType::inuse_objects : SampleType::alloc_objects;
+}
 SampleType bytes_of(SizeValues v) { return v == SizeValues::live ? SampleType::inuse_space : SampleType::alloc_space; }
 
 uint64_t pow2_ceil(uint64_t size) {
@@ -83,8 +85,7 @@ SizeHistogram SizeHistogramBuilder::finish(std::string source) const {
 
 SizeHistogram size_histogram(const Profile& profile, Bucketing bucketing, SizeValues values) {
   SizeHistogramBuilder builder(bucketing, class_tolerance_for(profile.sample_period));
-  for (const Sample& s : profile.samples)
-    builder.add_record(s.values[objects_of(values)], s.values[bytes_of(values)]);
+  for (const Sample& s : profile.samples) builder.add_record(s.values[objects_of(values)], s.values[bytes_of(values)]);
   return builder.finish(profile.path);
 }
 

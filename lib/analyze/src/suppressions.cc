@@ -65,9 +65,7 @@ Suppressions parse_suppressions(std::string_view text, const std::string& path, 
   return rules;
 }
 
-size_t SuppressionResult::rules_matched() const {
-  return static_cast<size_t>(std::ranges::count(rule_matched, 1));
-}
+size_t SuppressionResult::rules_matched() const { return static_cast<size_t>(std::ranges::count(rule_matched, 1)); }
 
 SuppressionResult apply_suppressions(Profile& profile, const Suppressions& rules) {
   SuppressionResult result;

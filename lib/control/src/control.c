@@ -111,9 +111,7 @@ static bool read_bool(const char* name, bool* out) {
   return mc.je.mallctl(name, out, &sz, NULL, 0) == 0;
 }
 
-static int write_bool(const char* name, bool value) {
-  return mc.je.mallctl(name, NULL, NULL, &value, sizeof value);
-}
+static int write_bool(const char* name, bool value) { return mc.je.mallctl(name, NULL, NULL, &value, sizeof value); }
 
 static long read_size(const char* name) {
   size_t v = 0, sz = sizeof v;
@@ -229,8 +227,8 @@ static void answer_status(int fd) {
            "\"busy\":%s,\"out_dir\":\"%s\",\"min_interval_ms\":%ld,\"min_free_mib\":%llu,\"every_ms\":%ld,"
            "\"jemalloc\":\"%s\",\"symbols\":\"%s\"}",
            (int)mc.pid, active ? "true" : "false", lg, lg >= 0 ? 1ULL << lg : 0ULL, gdump ? "true" : "false",
-           read_ssize("opt.lg_prof_interval"), mc.dumps, last, mc.last_dump_time, mc.busy ? "true" : "false",
-           out_dir, mc.min_interval_ms, mc.min_free_bytes >> 20, mc.every_ms, version, mc.je.how);
+           read_ssize("opt.lg_prof_interval"), mc.dumps, last, mc.last_dump_time, mc.busy ? "true" : "false", out_dir,
+           mc.min_interval_ms, mc.min_free_bytes >> 20, mc.every_ms, version, mc.je.how);
   pthread_mutex_unlock(&mc.mu);
   answer_line(fd, answer);
 }
@@ -328,8 +326,9 @@ static bool handle_line(struct client* c, char* line) {
   else if (strcmp(line, "reset") == 0) answer_reset(c->fd, arg);
   else if (strcmp(line, "stats") == 0 && !*arg) answer_stats(c->fd);
   else if (strcmp(line, "gdump") == 0) answer_gdump(c->fd, arg);
-  else answer_error(c->fd, MEMPROF_ERR_BAD_REQUEST,
-                    "unknown request; expected status, activate, deactivate, dump, reset [LG], stats, gdump on|off");
+  else
+    answer_error(c->fd, MEMPROF_ERR_BAD_REQUEST,
+                 "unknown request; expected status, activate, deactivate, dump, reset [LG], stats, gdump on|off");
   return false;
 }
 
@@ -354,8 +353,8 @@ static void accept_client(int listen_fd) {
   }
   for (int i = 0; i < kMaxClients; i++) {
     if (clients[i].fd >= 0) continue;
-    clients[i] = (struct client){.fd = fd, .uid = cred.uid,
-                                 .deadline_ms = mc_mono_ms() + MEMPROF_CONTROL_READ_TIMEOUT_MS};
+    clients[i] =
+        (struct client){.fd = fd, .uid = cred.uid, .deadline_ms = mc_mono_ms() + MEMPROF_CONTROL_READ_TIMEOUT_MS};
     return;
   }
   answer_error(fd, MEMPROF_ERR_BUSY, "too many connections");
@@ -445,8 +444,9 @@ static void* control_main(void* arg) {
   }
   bool prof = false;
   if (!read_bool("opt.prof", &prof) || !prof) {
-    say_inactive("jemalloc profiling is off in this process (opt.prof is false; "
-                 "start it with MALLOC_CONF=prof:true, or under 'memprof record')");
+    say_inactive(
+        "jemalloc profiling is off in this process (opt.prof is false; "
+        "start it with MALLOC_CONF=prof:true, or under 'memprof record')");
     return NULL;
   }
   choose_out_dir();

@@ -45,7 +45,7 @@ struct mc_state {
 
   pthread_mutex_t mu; /* guards everything below */
   pthread_cond_t cv;
-  bool busy;          /* a dump is queued or running */
+  bool busy; /* a dump is queued or running */
   bool job_ready;
   struct mc_job job;
   unsigned dumps;
@@ -53,7 +53,7 @@ struct mc_state {
   char last_dump_time[40];
   int64_t last_dump_mono_ms; /* start of the last dump, for the minimum interval; -1 none */
   int64_t last_dump_bytes;
-  unsigned own_seq;          /* our sequence when we name dumps ourselves */
+  unsigned own_seq; /* our sequence when we name dumps ourselves */
 };
 
 extern struct mc_state mc;

@@ -58,8 +58,8 @@ static bool write_stats_file(const char* dump, char* stats_path, size_t len) {
   return fclose(f) == 0;
 }
 
-static void append_manifest(const char* file, unsigned seq, const char* when, const char* trigger,
-                            const char* stats, int64_t bytes) {
+static void append_manifest(const char* file, unsigned seq, const char* when, const char* trigger, const char* stats,
+                            int64_t bytes) {
   if (!mc.manifest[0]) return;
   char f[PATH_MAX * 2], s[PATH_MAX * 2], line[PATH_MAX * 5];
   const char* base = strrchr(file, '/');
@@ -67,9 +67,8 @@ static void append_manifest(const char* file, unsigned seq, const char* when, co
   const char* sbase = stats[0] ? strrchr(stats, '/') : NULL;
   mc_json_escape(s, sizeof s, sbase ? sbase + 1 : stats);
   int n = snprintf(line, sizeof line,
-                   "{\"file\":\"%s\",\"seq\":%u,\"time\":\"%s\",\"trigger\":\"%s\",\"bytes\":%lld%s%s%s}\n",
-                   f, seq, when, trigger, (long long)bytes, stats[0] ? ",\"stats\":\"" : "", s,
-                   stats[0] ? "\"" : "");
+                   "{\"file\":\"%s\",\"seq\":%u,\"time\":\"%s\",\"trigger\":\"%s\",\"bytes\":%lld%s%s%s}\n", f, seq,
+                   when, trigger, (long long)bytes, stats[0] ? ",\"stats\":\"" : "", s, stats[0] ? "\"" : "");
   int fd = open(mc.manifest, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return;
   if (write(fd, line, (size_t)n) != n) mc_log("cannot append to %s", mc.manifest);
@@ -134,8 +133,8 @@ void mc_do_dump(const char* trigger, char* answer, size_t len) {
   mc_json_escape(p, sizeof p, path);
   mc_json_escape(s, sizeof s, stats);
   snprintf(answer, len,
-           "{\"ok\":true,\"file\":\"%s\",\"seq\":%u,\"bytes\":%lld,\"time\":\"%s\",\"trigger\":\"%s\"%s%s%s}", p,
-           seq, (long long)bytes, when, trigger, stats[0] ? ",\"stats\":\"" : "", s, stats[0] ? "\"" : "");
+           "{\"ok\":true,\"file\":\"%s\",\"seq\":%u,\"bytes\":%lld,\"time\":\"%s\",\"trigger\":\"%s\"%s%s%s}", p, seq,
+           (long long)bytes, when, trigger, stats[0] ? ",\"stats\":\"" : "", s, stats[0] ? "\"" : "");
 }
 
 void* mc_worker_main(void* arg) {

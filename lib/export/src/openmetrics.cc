@@ -63,7 +63,8 @@ std::string render_stats_openmetrics(const jestats::StatsAnalysis& a) {
     e.gauge("jemalloc_resident_bytes", "Bytes in physically resident data pages (stats.resident).",
             static_cast<double>(*a.resident));
   if (a.metadata)
-    e.gauge("jemalloc_metadata_bytes", "Bytes of allocator metadata (stats.metadata).", static_cast<double>(*a.metadata));
+    e.gauge("jemalloc_metadata_bytes", "Bytes of allocator metadata (stats.metadata).",
+            static_cast<double>(*a.metadata));
   if (a.retained)
     e.gauge("jemalloc_retained_bytes", "Bytes retained in virtual memory, not returned to the OS (stats.retained).",
             static_cast<double>(*a.retained));
@@ -93,14 +94,16 @@ std::string render_top_openmetrics(const analyze::TopTable& table, size_t rows) 
   std::string what = is_bytes(table.sample_type) ? "bytes" : "objects";
   bool live = table.sample_type == SampleType::inuse_space || table.sample_type == SampleType::inuse_objects;
   std::string total_name = fmt::format("memprof_heap_{}{}", type, suffix);
-  e.gauge(total_name, fmt::format("Estimated {} {} in the heap profile (unsampled).", live ? "live" : "allocated", what),
+  e.gauge(total_name,
+          fmt::format("Estimated {} {} in the heap profile (unsampled).", live ? "live" : "allocated", what),
           std::round(table.total));
   std::string site_name = fmt::format("memprof_site_{}{}", type, suffix);
   e.family(site_name, fmt::format("Estimated {} {} whose allocation site (top frame) is the site label.",
                                   live ? "live" : "allocated", what));
   size_t n = rows ? std::min(rows, table.rows.size()) : table.rows.size();
   for (size_t i = 0; i < n && table.rows[i].flat > 0; ++i)  // rows that are never a top frame say nothing here
-    e.sample(site_name, std::round(table.rows[i].flat), fmt::format("site=\"{}\"", escape_label_value(table.rows[i].name)));
+    e.sample(site_name, std::round(table.rows[i].flat),
+             fmt::format("site=\"{}\"", escape_label_value(table.rows[i].name)));
   return e.finish();
 }
 

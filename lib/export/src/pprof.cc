@@ -27,7 +27,8 @@ class OutputStrings {
 
   int64_t copy_table(const StringTable& table) {
     int64_t offset = out_.string_table_size();
-    for (size_t i = 0; i < table.size(); ++i) out_.add_string_table(std::string(table.view(StringId{static_cast<uint32_t>(i)})));
+    for (size_t i = 0; i < table.size(); ++i)
+      out_.add_string_table(std::string(table.view(StringId{static_cast<uint32_t>(i)})));
     return offset;
   }
   int64_t intern(const std::string& s) {
@@ -99,7 +100,8 @@ class PprofBuilder {
         const Thread& t = p.threads[s.thread.value()];
         pb::Label* label = sample->add_label();
         label->set_key(thread_key_);
-        label->set_str(strings_.intern(t.name.empty() ? fmt::format("t{}", t.id) : fmt::format("t{} {}", t.id, t.name)));
+        label->set_str(
+            strings_.intern(t.name.empty() ? fmt::format("t{}", t.id) : fmt::format("t{} {}", t.id, t.name)));
       }
     } else {
       for (const Sample& s : p.samples) add_sample(p, ids, s.stack, s.raw, s.values);

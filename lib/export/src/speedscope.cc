@@ -61,7 +61,8 @@ void write_profile(std::string& out, const analyze::FrameProfile& profile, Sampl
 }  // namespace
 
 std::string render_speedscope(const analyze::FrameProfile& profile, std::string_view name) {
-  std::string out = "{\"$schema\":\"https://www.speedscope.app/file-format-schema.json\",\"exporter\":\"memprof\",\"name\":";
+  std::string out =
+      "{\"$schema\":\"https://www.speedscope.app/file-format-schema.json\",\"exporter\":\"memprof\",\"name\":";
   render::append_json_string(out, name);
   out += ",\"activeProfileIndex\":0,\n\"shared\":{\"frames\":[";
   for (size_t i = 0; i < profile.frames.size(); ++i) {

@@ -51,7 +51,8 @@ void write_symbol_section(std::string& out, const Profile& p) {
   std::ranges::sort(entries, {}, &Entry::key);
 
   out += "--- symbol\n";
-  if (std::string_view binary = main_binary(p); !binary.empty()) fmt::format_to(std::back_inserter(out), "binary={}\n", binary);
+  if (std::string_view binary = main_binary(p); !binary.empty())
+    fmt::format_to(std::back_inserter(out), "binary={}\n", binary);
   for (size_t e = 0; e < entries.size(); ++e) {
     if (e && entries[e].key == entries[e - 1].key) continue;
     const Location& loc = p.locations[entries[e].location];
@@ -67,11 +68,13 @@ void write_symbol_section(std::string& out, const Profile& p) {
 }
 
 void append_counts(std::string& out, const RawCounts& c) {
-  fmt::format_to(std::back_inserter(out), "{}: {} [{}: {}]", c.cur_objects, c.cur_bytes, c.accum_objects, c.accum_bytes);
+  fmt::format_to(std::back_inserter(out), "{}: {} [{}: {}]", c.cur_objects, c.cur_bytes, c.accum_objects,
+                 c.accum_bytes);
 }
 
 void append_stack(std::string& out, const Profile& p, StackId stack) {
-  for (LocationId loc : p.stacks.frames(stack)) fmt::format_to(std::back_inserter(out), " 0x{:x}", p.locations[loc.value()].address);
+  for (LocationId loc : p.stacks.frames(stack))
+    fmt::format_to(std::back_inserter(out), " 0x{:x}", p.locations[loc.value()].address);
 }
 
 void write_v2_body(std::string& out, const Profile& p, const RecordThreads& threads) {
@@ -104,7 +107,9 @@ void write_legacy_body(std::string& out, const Profile& p) {
   append_counts(out, p.header_counts);
   switch (p.format) {
     case DumpFormat::legacy_heapprofile: out += " @ heapprofile\n"; break;
-    case DumpFormat::legacy_heapz_v2: fmt::format_to(std::back_inserter(out), " @ heapz_v2/{}\n", p.sample_period); break;
+    case DumpFormat::legacy_heapz_v2:
+      fmt::format_to(std::back_inserter(out), " @ heapz_v2/{}\n", p.sample_period);
+      break;
     case DumpFormat::legacy_heap: out += " @ heap\n"; break;
     case DumpFormat::legacy_growthz: out += " @ growthz\n"; break;
     case DumpFormat::legacy_fragmentationz: out += " @ fragmentationz\n"; break;

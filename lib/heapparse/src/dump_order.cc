@@ -58,7 +58,9 @@ std::vector<std::string> newest_series(const std::string& dir, size_t count) {
     std::string path = dir == "." ? file : (fs::path(dir) / file).string();
     found.push_back({path, parse_dump_name(file), entry.last_write_time(ec)});
   }
-  auto by_mtime = [](const Candidate& a, const Candidate& b) { return std::tie(a.mtime, a.path) < std::tie(b.mtime, b.path); };
+  auto by_mtime = [](const Candidate& a, const Candidate& b) {
+    return std::tie(a.mtime, a.path) < std::tie(b.mtime, b.path);
+  };
   if (std::ranges::any_of(found, [](const Candidate& c) { return has_pid_seq(c.name); })) {
     // jemalloc's sequence numbers order the dumps of one process exactly; which process is the
     // newest only modification times can tell. A process with too few dumps is skipped: the

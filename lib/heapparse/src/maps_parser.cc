@@ -64,8 +64,7 @@ std::optional<MapsLine> parse_linux(std::string_view rest) {
 // 0x800600000 0x80061a000 26 0 0xfffff800035a0000 r-x 75 33 0x1004 COW NC vnode /path NCH -1
 std::optional<MapsLine> parse_freebsd(std::string_view rest) {
   MapsLine line;
-  if (!parse_hex(next_token(rest), line.start) || !parse_hex(next_token(rest), line.limit) ||
-      line.start >= line.limit)
+  if (!parse_hex(next_token(rest), line.start) || !parse_hex(next_token(rest), line.limit) || line.start >= line.limit)
     return std::nullopt;
   for (int i = 0; i < 3; ++i) next_token(rest);  // resident, private resident, object
   std::string_view perms = next_token(rest);
@@ -107,8 +106,7 @@ std::optional<MapsLine> parse_brief(std::string_view rest) {
   } else {
     std::string_view limit = next_token(rest);
     if (limit.ends_with(':')) limit.remove_suffix(1);
-    if (!parse_hex(range, line.start) || !parse_hex(limit, line.limit) || line.start >= line.limit)
-      return std::nullopt;
+    if (!parse_hex(range, line.start) || !parse_hex(limit, line.limit) || line.start >= line.limit) return std::nullopt;
   }
   std::string_view token = next_token(rest);
   line.executable = true;
@@ -118,8 +116,7 @@ std::optional<MapsLine> parse_brief(std::string_view rest) {
   }
   line.path = token;
   std::string_view offset = next_token(rest);
-  if (offset.starts_with("(@") && offset.ends_with(')') &&
-      !parse_hex(offset.substr(2, offset.size() - 3), line.offset))
+  if (offset.starts_with("(@") && offset.ends_with(')') && !parse_hex(offset.substr(2, offset.size() - 3), line.offset))
     return std::nullopt;
   return line;
 }

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <cstring>
 #include <charconv>
+#include <cstring>
 #include <vector>
 
 #include <fmt/format.h>
@@ -15,8 +15,8 @@
 #include "memprof/heapparse/input.h"
 #include "memprof/heapparse/unsample.h"
 #include "memprof/profile/id_map.h"
-#include "symbol_section.h"
 #include "memprof/profile/text_cursor.h"
+#include "symbol_section.h"
 
 namespace memprof::heapparse {
 
@@ -61,7 +61,7 @@ int hex_prefix_length(uint64_t chunk) {
 uint64_t hex_value(uint64_t chunk, int length) {
   constexpr uint64_t kOnes = 0x0101010101010101ULL;
   uint64_t nibbles = (chunk & (kOnes * 0x0f)) + ((chunk >> 6) & kOnes) * 9;  // '0'->0, 'a'/'A'->10
-  uint64_t x = __builtin_bswap64(nibbles);  // first digit in the top byte
+  uint64_t x = __builtin_bswap64(nibbles);                                   // first digit in the top byte
   x = ((x >> 4) & 0x00f000f000f000f0ULL) | (x & 0x000f000f000f000fULL);
   x = ((x >> 8) & 0x0000ff000000ff00ULL) | (x & 0x000000ff000000ffULL);
   x = ((x >> 16) & 0x00000000ffff0000ULL) | (x & 0x000000000000ffffULL);
@@ -108,8 +108,8 @@ const char* parse_hex_fast(const char* p, const char* end, const char* buffer_en
 bool looks_like_section_header(std::string_view line) {
   if (line.size() < 2 || line.back() != ':') return false;
   return std::ranges::all_of(line.substr(0, line.size() - 1), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == ' ' || c == '-';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == ' ' ||
+           c == '-';
   });
 }
 
@@ -148,7 +148,11 @@ class DumpParser {
  public:
   DumpParser(std::string_view text, const std::string& path, Diagnostics& diag,
              const std::function<void(size_t)>& consumed)
-      : cursor_(text, path), text_(text), diag_(diag), text_size_(text.size()), text_end_(text.data() + text.size()),
+      : cursor_(text, path),
+        text_(text),
+        diag_(diag),
+        text_size_(text.size()),
+        text_end_(text.data() + text.size()),
         consumed_(consumed) {
     profile_.path = path;
   }
@@ -172,8 +176,7 @@ class DumpParser {
     if (p >= end) cursor_.fail_at_end_of_line(p, "a count");
     int64_t value = 0;
     auto [next, ec] = std::from_chars(p, end, value);
-    if (ec == std::errc::result_out_of_range)
-      cursor_.fail(p, "a count that fits in 64 bits", token_at(p, end));
+    if (ec == std::errc::result_out_of_range) cursor_.fail(p, "a count that fits in 64 bits", token_at(p, end));
     if (ec != std::errc{}) cursor_.fail(p, "a count", token_at(p, end));
     p = next;
     return value;
@@ -213,10 +216,8 @@ class DumpParser {
       if (!next) {
         // Rare: let the standard parser classify the error (overflow vs. junk).
         auto [stop, ec] = std::from_chars(digits, end, address, 16);
-        if (ec == std::errc::result_out_of_range)
-          cursor_.fail(p, "a 64-bit hex address", token_at(p, end));
-        if (ec != std::errc{} || (stop < end && !is_space(*stop)))
-          cursor_.fail(p, "a hex address", token_at(p, end));
+        if (ec == std::errc::result_out_of_range) cursor_.fail(p, "a 64-bit hex address", token_at(p, end));
+        if (ec != std::errc{} || (stop < end && !is_space(*stop))) cursor_.fail(p, "a hex address", token_at(p, end));
         next = stop;
       }
       frames_.push_back(intern_address(address));
@@ -243,8 +244,7 @@ class DumpParser {
   }
 
   // "  t*: counts" or "  t<id>: counts [name]". Returns false for "t*".
-  bool parse_thread_counts(std::string_view line, uint64_t& thread_id, RawCounts& counts,
-                           std::string_view* name) {
+  bool parse_thread_counts(std::string_view line, uint64_t& thread_id, RawCounts& counts, std::string_view* name) {
     const char* end = line.data() + line.size();
     const char* p = skip_spaces(line.data(), end);
     if (p >= end || *p != 't') cursor_.fail(p, "'t*:' or 't<thread>:' counts", token_at(p, end));
@@ -279,8 +279,7 @@ class DumpParser {
   // loops that read indented lines), so a comment between a record and its thread lines is
   // transparent. Cheap: it looks at one byte unless that byte is '#' or '<'.
   void skip_column0_comments() {
-    while (!cursor_.at_end() && (cursor_.peek() == '#' || cursor_.peek() == '<') &&
-           is_ignorable(cursor_.peek_line()))
+    while (!cursor_.at_end() && (cursor_.peek() == '#' || cursor_.peek() == '<') && is_ignorable(cursor_.peek_line()))
       cursor_.next_line();
   }
 
@@ -319,9 +318,10 @@ class DumpParser {
       p = skip_spaces(p, end);
       parse_legacy_kind(p, std::string_view(p, static_cast<size_t>(end - p)));
     } else if (line.starts_with("--- heapz ")) {
-      throw InputError(fmt::format("{}: expected a jemalloc or gperftools heap profile, got '{}' (a Java heap "
-                                   "profile: read it with pprof)",
-                                   cursor_.position(line.data()), quote_token(line)));
+      throw InputError(
+          fmt::format("{}: expected a jemalloc or gperftools heap profile, got '{}' (a Java heap "
+                      "profile: read it with pprof)",
+                      cursor_.position(line.data()), quote_token(line)));
     } else {
       cursor_.fail(line.data(), "a 'heap_v2/<period>' or 'heap profile:' header", first_token(line));
     }
@@ -349,9 +349,10 @@ class DumpParser {
     else if (k.name == "fragmentationz" || k.name == "fragmentation") exact(DumpFormat::legacy_fragmentationz);
     else if (k.name == "heap" && k.has_slash)
       // Go's runtime writes "@ heap/<2*MemProfileRate>" (pprof halves it); its stacks need Go's tools.
-      throw InputError(fmt::format("{}: expected {}, got '{}' (a Go runtime heap profile: read it with "
-                                   "'go tool pprof')",
-                                   cursor_.position(p), kLegacyKinds, quote_token(kind)));
+      throw InputError(
+          fmt::format("{}: expected {}, got '{}' (a Go runtime heap profile: read it with "
+                      "'go tool pprof')",
+                      cursor_.position(p), kLegacyKinds, quote_token(kind)));
     else if (k.name == "heap") exact(DumpFormat::legacy_heap);
     else cursor_.fail(p, kLegacyKinds, kind);
   }
@@ -373,8 +374,7 @@ class DumpParser {
       uint64_t thread_id = 0;
       RawCounts counts;
       std::string_view name;
-      if (!parse_thread_counts(line, thread_id, counts, &name))
-        cursor_.fail(line.data(), "a 't<thread>:' line", line);
+      if (!parse_thread_counts(line, thread_id, counts, &name)) cursor_.fail(line.data(), "a 't<thread>:' line", line);
       Thread& thread = profile_.threads[intern_thread(thread_id).value()];
       thread.header_counts = counts;
       thread.name = std::string(name);
@@ -447,8 +447,7 @@ class DumpParser {
       return false;
     }
     if (looks_like_section_header(line)) {
-      diag_.warn(fmt::format("{}: ignored unknown section '{}'", cursor_.position(line.data()),
-                             quote_token(line)));
+      diag_.warn(fmt::format("{}: ignored unknown section '{}'", cursor_.position(line.data()), quote_token(line)));
       skip_unknown_section();
       return true;
     }
@@ -521,7 +520,7 @@ class DumpParser {
   static constexpr size_t kReleaseEvery = 4 << 20;
   Profile profile_;
   AddressIndex address_index_;
-  IdMap<uint64_t> thread_index_;  // thread id -> ThreadIndex
+  IdMap<uint64_t> thread_index_;    // thread id -> ThreadIndex
   std::vector<LocationId> frames_;  // reused for every stack: no allocation per line
 };
 

@@ -52,7 +52,8 @@ void read_symbol_section(TextCursor& cursor, Profile& profile, Diagnostics& diag
       const char* end = line.data() + line.size();
       uint64_t address = 0;
       auto [next, ec] = std::from_chars(p, end, address, 16);
-      if (ec == std::errc::result_out_of_range) cursor.fail(line.data(), "a 64-bit hex address", line.substr(0, next - line.data()));
+      if (ec == std::errc::result_out_of_range)
+        cursor.fail(line.data(), "a 64-bit hex address", line.substr(0, next - line.data()));
       if (ec != std::errc{} || next == end || (*next != ' ' && *next != '\t'))
         cursor.fail(line.data(), "'0x<address> <name>[--<inlined name>...]'", line);
       std::string_view names = trim(std::string_view(next, static_cast<size_t>(end - next)));
@@ -72,8 +73,9 @@ void read_symbol_section(TextCursor& cursor, Profile& profile, Diagnostics& diag
     if (eq != std::string_view::npos && line[0] >= 'a' && line[0] <= 'z') {
       std::string_view variable = trim(line.substr(0, eq));
       if (variable == "binary") section.binary = std::string(trim(line.substr(eq + 1)));
-      else diag.warn(fmt::format("{}: ignored unknown variable '{}' in the symbol section", cursor.position(line.data()),
-                                 quote_token(variable)));
+      else
+        diag.warn(fmt::format("{}: ignored unknown variable '{}' in the symbol section", cursor.position(line.data()),
+                              quote_token(variable)));
       continue;
     }
     cursor.fail(line.data(), "'0x<address> <name>', 'binary=<path>' or '---' in the symbol section", line);

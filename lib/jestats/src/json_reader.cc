@@ -156,9 +156,7 @@ void JsonReader::parse_string_into(std::string& out) {
         append_utf8(out, cp);
         break;
       }
-      default:
-        --pos_;
-        fail("escape character");
+      default: --pos_; fail("escape character");
     }
   }
 }

@@ -69,7 +69,8 @@ ProfilingCost estimate_profiling_cost(const Profile& profile, const SizeClassGeo
   }
   c.small_objects.assign(small.begin(), small.end());
   double frames = 0;
-  for (uint32_t i = 0; i < profile.stacks.size(); ++i) frames += static_cast<double>(profile.stacks.frames(StackId{i}).size());
+  for (uint32_t i = 0; i < profile.stacks.size(); ++i)
+    frames += static_cast<double>(profile.stacks.frames(StackId{i}).size());
   size_t stack_threads = profile.thread_samples.empty() ? profile.samples.size() : profile.thread_samples.size();
   c.bookkeeping_bytes = static_cast<double>(profile.stacks.size() * kGctxBytes) + frames * kBytesPerFrame +
                         static_cast<double>(stack_threads * kTctxBytes) +
@@ -98,11 +99,13 @@ ProfilingState profiling_state(const StatsSnapshot& snap) {
   if (!lg || !st.enabled) lg = snap.opt("lg_prof_sample");
   st.lg_sample = parse_lg(lg);
   if (!st.enabled)
-    st.note = "off (opt.prof: false): heap profiles cannot be turned on without restarting the process with "
-              "MALLOC_CONF=prof:true";
+    st.note =
+        "off (opt.prof: false): heap profiles cannot be turned on without restarting the process with "
+        "MALLOC_CONF=prof:true";
   else if (!st.active)
-    st.note = "enabled but not active (prof.active: false): nothing is sampled and no dumps are written until "
-              "mallctl(\"prof.active\") is set to true";
+    st.note =
+        "enabled but not active (prof.active: false): nothing is sampled and no dumps are written until "
+        "mallctl(\"prof.active\") is set to true";
   else
     st.note = st.lg_sample ? fmt::format("on, sampling every {} on average (lg_prof_sample {})",
                                          format_bytes(std::ldexp(1.0, static_cast<int>(*st.lg_sample))), *st.lg_sample)
@@ -139,9 +142,10 @@ std::optional<ProfilingCost> estimate_profiling_cost(const StatsSnapshot& snap) 
     c.sampled_small_objects = promoted_cap;
     c.promotion_bytes = promoted_cap * static_cast<double>(c.geometry.large_min);
     c.pad_bytes = promoted_cap * static_cast<double>(c.geometry.large_pad);
-    c.basis = fmt::format("from statistics: at lg_prof_sample {} every small object is sampled; the {:.0f} live {} "
-                          "extents are taken as promoted small objects (an upper bound)",
-                          *st.lg_sample, promoted_cap, format_bytes(static_cast<double>(c.geometry.large_min)));
+    c.basis = fmt::format(
+        "from statistics: at lg_prof_sample {} every small object is sampled; the {:.0f} live {} "
+        "extents are taken as promoted small objects (an upper bound)",
+        *st.lg_sample, promoted_cap, format_bytes(static_cast<double>(c.geometry.large_min)));
     return c;
   }
   // Sampled small objects live in extents of the smallest large class: never more than those.
@@ -153,12 +157,13 @@ std::optional<ProfilingCost> estimate_profiling_cost(const StatsSnapshot& snap) 
     c.promotion_bytes += objects * static_cast<double>(c.geometry.large_min - size);
     c.pad_bytes += objects * static_cast<double>(c.geometry.large_pad);
   }
-  c.basis = fmt::format("from statistics: ~{:.0f} sampled small objects expected at lg_prof_sample {} (bins' "
-                        "live regions / (1 - p)){}; bookkeeping not included",
-                        c.sampled_small_objects, *st.lg_sample,
-                        scale < 1 ? fmt::format(", capped by the {} live {} extents", promoted_cap,
-                                                format_bytes(static_cast<double>(c.geometry.large_min)))
-                                  : std::string());
+  c.basis = fmt::format(
+      "from statistics: ~{:.0f} sampled small objects expected at lg_prof_sample {} (bins' "
+      "live regions / (1 - p)){}; bookkeeping not included",
+      c.sampled_small_objects, *st.lg_sample,
+      scale < 1 ? fmt::format(", capped by the {} live {} extents", promoted_cap,
+                              format_bytes(static_cast<double>(c.geometry.large_min)))
+                : std::string());
   return c;
 }
 

@@ -27,9 +27,10 @@ std::vector<StatsSnapshot> parse_stats(std::string_view text, const std::string&
     snaps = parse_text_blocks(text, path, diag);
   }
   if (snaps.empty())
-    throw InputError(fmt::format("{}: expected jemalloc statistics (JSON from malloc_stats_print(..., \"J\") or a "
-                                 "'___ Begin jemalloc statistics ___' block), got none",
-                                 path));
+    throw InputError(
+        fmt::format("{}: expected jemalloc statistics (JSON from malloc_stats_print(..., \"J\") or a "
+                    "'___ Begin jemalloc statistics ___' block), got none",
+                    path));
   return snaps;
 }
 

@@ -27,7 +27,9 @@ uint64_t parse_smaps_rss(std::string_view text, const std::string& path) {
     total_kb += kb;
     found = true;
   }
-  if (!found) throw InputError(fmt::format("{}: expected 'Rss: N kB' lines (a /proc/PID/smaps or smaps_rollup file), got none", path));
+  if (!found)
+    throw InputError(
+        fmt::format("{}: expected 'Rss: N kB' lines (a /proc/PID/smaps or smaps_rollup file), got none", path));
   return total_kb * 1024;
 }
 

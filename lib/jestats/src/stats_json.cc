@@ -126,9 +126,10 @@ StatsSnapshot snapshot_from_json(const JsonValue& doc, const std::string& path, 
 
   const JsonValue* stats = je->find("stats");
   if (!stats || !stats->find("allocated") || !stats->find("active"))
-    throw InputError(fmt::format("{}:{}: expected \"jemalloc.stats\" with \"allocated\" and \"active\" (was jemalloc "
-                                 "built with --enable-stats?), got none",
-                                 path, je->line));
+    throw InputError(
+        fmt::format("{}:{}: expected \"jemalloc.stats\" with \"allocated\" and \"active\" (was jemalloc "
+                    "built with --enable-stats?), got none",
+                    path, je->line));
   s.allocated = u64_or(stats, "allocated");
   s.active = u64_or(stats, "active");
   s.mapped = u64_or(stats, "mapped");

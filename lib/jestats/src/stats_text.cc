@@ -83,9 +83,10 @@ class BlockParser {
 
   StatsSnapshot finish(size_t end_line) {
     if (!have_summary_)
-      throw InputError(fmt::format("{}:{}: expected a summary line 'Allocated: N, active: N, ...' in the jemalloc "
-                                   "statistics block starting at {}, got none",
-                                   path_, end_line, snap_.source));
+      throw InputError(
+          fmt::format("{}:{}: expected a summary line 'Allocated: N, active: N, ...' in the jemalloc "
+                      "statistics block starting at {}, got none",
+                      path_, end_line, snap_.source));
     // "active:" in arena sections is in bytes; the model counts pages like the JSON form.
     uint64_t page = snap_.page_size.value_or(4096);
     if (!snap_.page_size && !active_bytes_.empty())
@@ -262,7 +263,7 @@ class BlockParser {
       // "opt.prof_active: true (prof.active: false)": the run-time value follows in parentheses.
       if (tokens.size() >= 4 && tokens[2].starts_with("(prof.") && tokens[2].ends_with(":") && tokens[3].ends_with(")"))
         snap_.runtime.emplace_back(std::string(tokens[2].substr(1, tokens[2].size() - 2)),
-                                std::string(tokens[3].substr(0, tokens[3].size() - 1)));
+                                   std::string(tokens[3].substr(0, tokens[3].size() - 1)));
       return;
     }
     if (text.starts_with("Arenas:") && tokens.size() >= 2) {
@@ -351,9 +352,10 @@ std::vector<StatsSnapshot> parse_text_blocks(std::string_view text, const std::s
     size_t begin = line.find(kBegin);
     if (begin != std::string_view::npos) {
       if (block)
-        throw InputError(fmt::format("{}:{}: expected '{}' to end the block starting at line {}, got a new Begin "
-                                     "marker (the block was cut off)",
-                                     path, lineno, kEnd, begin_line));
+        throw InputError(
+            fmt::format("{}:{}: expected '{}' to end the block starting at line {}, got a new Begin "
+                        "marker (the block was cut off)",
+                        path, lineno, kEnd, begin_line));
       block.emplace(cursor, lineno, diag);
       begin_line = lineno;
       // Text after the marker on the same line belongs to the block.
@@ -370,9 +372,10 @@ std::vector<StatsSnapshot> parse_text_blocks(std::string_view text, const std::s
     block->line(line);
   }
   if (block)
-    throw InputError(fmt::format("{}:{}: expected '{}' to end the block starting at line {}, got end of input "
-                                 "(the block was cut off)",
-                                 path, lineno, kEnd, begin_line));
+    throw InputError(
+        fmt::format("{}:{}: expected '{}' to end the block starting at line {}, got end of input "
+                    "(the block was cut off)",
+                    path, lineno, kEnd, begin_line));
   return snaps;
 }
 

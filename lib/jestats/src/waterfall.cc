@@ -26,29 +26,34 @@ Waterfall build_waterfall(double profiled_bytes, const StatsSnapshot& snap, uint
   step("profiled", profiled, "live allocations in the heap profile, unsampled (an estimate)");
   step("profiler", profiled + overhead,
        cost.sampled_small_objects > 0
-           ? fmt::format("profiling overhead: sampled objects are served from {} extents ({:.0f} live sampled small objects "
-                         "x ({} - their size) = {}), plus about {} of profiler bookkeeping (an estimate)",
-                         format_bytes(static_cast<double>(cost.geometry.large_min)), cost.sampled_small_objects,
-                         format_bytes(static_cast<double>(cost.geometry.large_min)), format_bytes(cost.promotion_bytes),
-                         format_bytes(cost.bookkeeping_bytes))
-           : fmt::format("profiling overhead: no live sampled small objects; about {} of profiler bookkeeping (an estimate)",
-                         format_bytes(cost.bookkeeping_bytes)));
+           ? fmt::format(
+                 "profiling overhead: sampled objects are served from {} extents ({:.0f} live sampled small objects "
+                 "x ({} - their size) = {}), plus about {} of profiler bookkeeping (an estimate)",
+                 format_bytes(static_cast<double>(cost.geometry.large_min)), cost.sampled_small_objects,
+                 format_bytes(static_cast<double>(cost.geometry.large_min)), format_bytes(cost.promotion_bytes),
+                 format_bytes(cost.bookkeeping_bytes))
+           : fmt::format(
+                 "profiling overhead: no live sampled small objects; about {} of profiler bookkeeping (an estimate)",
+                 format_bytes(cost.bookkeeping_bytes)));
   int64_t gap = allocated - profiled - overhead;
   step("allocated", allocated,
-       gap >= 0 ? "not in the profile: sampling error, allocations made before profiling was active or while "
-                  "prof_active was off"
-                : "the profile estimate and profiler cost exceed what is allocated: sampling error (lower lg_prof_sample "
-                  "for a tighter estimate)");
+       gap >= 0
+           ? "not in the profile: sampling error, allocations made before profiling was active or while "
+             "prof_active was off"
+           : "the profile estimate and profiler cost exceed what is allocated: sampling error (lower lg_prof_sample "
+             "for a tighter estimate)");
   if (auto f = profiling_overhead_finding(cost, a.allocated)) w.findings.push_back(std::move(*f));
   if (a.profiling.compiled_in && !(a.profiling.enabled && a.profiling.active))
     w.notes.push_back("profiling " + a.profiling.note);
   std::string frag = "free regions inside pages in use (fragmentation)";
   if (!a.bins.empty() && a.bins.front().wasted() > 0)
-    frag += fmt::format("; {} of it in partly used slabs, most in the {}-byte class ({})", format_bytes(static_cast<double>(a.bins_wasted)),
-                        a.bins.front().size, format_bytes(static_cast<double>(a.bins.front().wasted())));
+    frag += fmt::format("; {} of it in partly used slabs, most in the {}-byte class ({})",
+                        format_bytes(static_cast<double>(a.bins_wasted)), a.bins.front().size,
+                        format_bytes(static_cast<double>(a.bins.front().wasted())));
   step("active", active, frag);
-  std::string res = fmt::format("pages jemalloc holds but no allocation uses: {} dirty, {} muzzy", format_bytes(static_cast<double>(a.dirty_bytes)),
-                                format_bytes(static_cast<double>(a.muzzy_bytes)));
+  std::string res =
+      fmt::format("pages jemalloc holds but no allocation uses: {} dirty, {} muzzy",
+                  format_bytes(static_cast<double>(a.dirty_bytes)), format_bytes(static_cast<double>(a.muzzy_bytes)));
   if (a.metadata) res += fmt::format(", {} metadata", format_bytes(static_cast<double>(*a.metadata)));
   if (!a.resident) res = "no 'resident' figure in these statistics (jemalloc < 4.0)";
   step("resident", resident, res);

@@ -38,7 +38,9 @@ bool all_digits(std::string_view s) {
 class Fd {
  public:
   explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() { if (fd_ >= 0) close(fd_); }
+  ~Fd() {
+    if (fd_ >= 0) close(fd_);
+  }
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
   int get() const { return fd_; }
@@ -76,10 +78,10 @@ std::string find_control_socket(const std::string& target) {
     if (stat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) return path;
     tried += (tried.empty() ? "" : ", ") + path;
   }
-  throw InputError(fmt::format(
-      "process {} has no control socket (looked for {}); start it under 'memprof record' or with "
-      "LD_PRELOAD=libmemprof-control.so, or try 'memprof ctl --gdb {} dump'",
-      pid, tried, pid));
+  throw InputError(
+      fmt::format("process {} has no control socket (looked for {}); start it under 'memprof record' or with "
+                  "LD_PRELOAD=libmemprof-control.so, or try 'memprof ctl --gdb {} dump'",
+                  pid, tried, pid));
 }
 
 ControlAnswer control_request(const std::string& socket_path, std::string_view request, int timeout_ms) {
@@ -113,7 +115,8 @@ ControlAnswer control_request(const std::string& socket_path, std::string_view r
     answer.append(buf, static_cast<size_t>(n));
   }
   while (!answer.empty() && (answer.back() == '\n' || answer.back() == '\r')) answer.pop_back();
-  if (answer.empty() && !sent) throw InputError(fmt::format("{}: cannot send: {}", socket_path, std::strerror(send_errno)));
+  if (answer.empty() && !sent)
+    throw InputError(fmt::format("{}: cannot send: {}", socket_path, std::strerror(send_errno)));
   if (answer.empty()) throw InputError(fmt::format("{}: connection closed without an answer", socket_path));
 
   ControlAnswer result;

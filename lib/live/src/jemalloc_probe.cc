@@ -82,8 +82,8 @@ JemallocProbe probe_jemalloc(const std::string& executable) {
   ElfFile elf{std::string(std::istreambuf_iterator<char>(in), {})};
   struct stat st {};
   if (stat(executable.c_str(), &st) == 0)
-    probe.file_id = fmt::format("{}:{}", static_cast<unsigned long long>(st.st_dev),
-                                static_cast<unsigned long long>(st.st_ino));
+    probe.file_id =
+        fmt::format("{}:{}", static_cast<unsigned long long>(st.st_dev), static_cast<unsigned long long>(st.st_ino));
   Elf64_Ehdr eh;
   if (!elf.read(0, eh) || std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64)
     return probe;
@@ -132,8 +132,8 @@ std::string resolve_command(const std::string& command) {
 
 std::string find_system_jemalloc() {
   if (const char* over = std::getenv("MEMPROF_JEMALLOC"); over && *over) return over;
-  for (const char* dir : {"/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib",
-                          "/usr/local/lib"}) {
+  for (const char* dir :
+       {"/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib"}) {
     std::string path = std::string(dir) + "/libjemalloc.so.2";
     if (access(path.c_str(), R_OK) == 0) return path;
   }

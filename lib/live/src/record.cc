@@ -71,8 +71,8 @@ RecordPlan plan_record(const std::vector<std::string>& argv, const RecordSetting
   RecordPlan plan;
   plan.argv = argv;
   plan.executable = resolve_command(argv.at(0));
-  std::string out = s.out_dir.empty() ? fmt::format("memprof-{}-{{pid}}", fs::path(plan.executable).filename().string())
-                                      : s.out_dir;
+  std::string out =
+      s.out_dir.empty() ? fmt::format("memprof-{}-{{pid}}", fs::path(plan.executable).filename().string()) : s.out_dir;
   plan.out_dir_pattern = fs::absolute(out).lexically_normal().string();
   if (plan.out_dir_pattern.find_first_of(",:") != std::string::npos)
     throw InputError(fmt::format("{}: the output directory may not contain ',' or ':' (jemalloc's option syntax)",
@@ -89,21 +89,22 @@ RecordPlan plan_record(const std::vector<std::string>& argv, const RecordSetting
 
   std::string preload = s.control_library;
   switch (probe.link) {
-    case JemallocLink::dynamic:
-      plan.how = fmt::format("jemalloc linked dynamically ({})", probe.needed);
-      break;
+    case JemallocLink::dynamic: plan.how = fmt::format("jemalloc linked dynamically ({})", probe.needed); break;
     case JemallocLink::static_symbols:
       plan.how = fmt::format("jemalloc linked statically ({}mallctl{})", probe.prefix,
                              probe.exported ? "" : ", only in .symtab");
       plan.env.push_back(fmt::format("{}={:x}", MEMPROF_ENV_MALLCTL_ADDR, probe.mallctl));
-      if (probe.stats_print) plan.env.push_back(fmt::format("{}={:x}", MEMPROF_ENV_STATS_PRINT_ADDR, probe.stats_print));
+      if (probe.stats_print)
+        plan.env.push_back(fmt::format("{}={:x}", MEMPROF_ENV_STATS_PRINT_ADDR, probe.stats_print));
       plan.env.push_back(fmt::format("{}={}", MEMPROF_ENV_STATIC_ID, probe.file_id));
       break;
     case JemallocLink::none: {
       std::string jemalloc = find_system_jemalloc();
       if (jemalloc.empty())
-        throw InputError(fmt::format("{} does not use jemalloc and no libjemalloc.so.2 was found to preload "
-                                     "(install libjemalloc2 or set MEMPROF_JEMALLOC)", plan.executable));
+        throw InputError(
+            fmt::format("{} does not use jemalloc and no libjemalloc.so.2 was found to preload "
+                        "(install libjemalloc2 or set MEMPROF_JEMALLOC)",
+                        plan.executable));
       plan.how = fmt::format("no jemalloc in the program; preloading {}", jemalloc);
       preload = jemalloc + ":" + preload;
       break;
@@ -185,7 +186,8 @@ RecordRun run_recorded(const RecordPlan& plan) {
   g_child = 0;
   for (size_t i = 0; i < std::size(kForwarded); ++i) sigaction(kForwarded[i], &saved[i], nullptr);
   if (got == static_cast<ssize_t>(sizeof child_errno))
-    throw InputError(fmt::format("cannot run {} (output {}): {}", plan.executable, run.out_dir, std::strerror(child_errno)));
+    throw InputError(
+        fmt::format("cannot run {} (output {}): {}", plan.executable, run.out_dir, std::strerror(child_errno)));
   if (WIFEXITED(status)) run.exit_status = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) {
     run.signal = WTERMSIG(status);
@@ -204,8 +206,8 @@ std::string iso_time(fs::file_time_type t) {
 }
 
 std::string manifest_line(const ManifestEntry& e) {
-  std::string line = fmt::format(R"({{"file":"{}","seq":{},"time":"{}","trigger":"{}","bytes":{})",
-                                 json_escape(e.file), e.seq, e.time, json_escape(e.trigger), e.bytes);
+  std::string line = fmt::format(R"({{"file":"{}","seq":{},"time":"{}","trigger":"{}","bytes":{})", json_escape(e.file),
+                                 e.seq, e.time, json_escape(e.trigger), e.bytes);
   if (!e.stats.empty()) line += fmt::format(R"(,"stats":"{}")", json_escape(e.stats));
   return line + "}\n";
 }
@@ -232,7 +234,10 @@ std::vector<ManifestEntry> finish_manifest(const std::string& out_dir) {
     if (line.empty()) continue;
     jestats::JsonReader reader(line, fmt::format("{}:{}", path, number));
     jestats::JsonValue doc = reader.next();
-    auto text = [&](const char* key) { const jestats::JsonValue* v = doc.find(key); return v ? v->text : ""; };
+    auto text = [&](const char* key) {
+      const jestats::JsonValue* v = doc.find(key);
+      return v ? v->text : "";
+    };
     ManifestEntry e{text("file"), 0, text("time"), text("trigger"), -1, text("stats")};
     if (const jestats::JsonValue* v = doc.find("seq"); v && v->as_u64()) e.seq = *v->as_u64();
     if (const jestats::JsonValue* v = doc.find("bytes"); v && v->as_i64()) e.bytes = *v->as_i64();

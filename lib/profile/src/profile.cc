@@ -8,8 +8,8 @@ namespace memprof {
 
 std::string_view dump_format_name(DumpFormat format) {
   constexpr std::array<std::string_view, 7> kNames = {
-      "heap_v2",         "legacy heap_v2", "legacy heapprofile",    "legacy heapz_v2",
-      "legacy heap",     "legacy growthz", "legacy fragmentationz"};
+      "heap_v2",     "legacy heap_v2", "legacy heapprofile",   "legacy heapz_v2",
+      "legacy heap", "legacy growthz", "legacy fragmentationz"};
   return kNames[static_cast<size_t>(format)];
 }
 
@@ -36,17 +36,15 @@ RawCounts Profile::raw_total() const {
 }
 
 bool Profile::has_accum_data() const {
-  return std::ranges::any_of(samples, [](const Sample& s) {
-    return s.raw.accum_objects != 0 || s.raw.accum_bytes != 0;
-  });
+  return std::ranges::any_of(samples,
+                             [](const Sample& s) { return s.raw.accum_objects != 0 || s.raw.accum_bytes != 0; });
 }
 
 MappingId Profile::mapping_for(uint64_t address) const {
   auto it = std::ranges::upper_bound(mappings, address, {}, &Mapping::start);
   if (it == mappings.begin()) return {};
   --it;
-  return it->contains(address) ? MappingId{static_cast<uint32_t>(it - mappings.begin())}
-                               : MappingId{};
+  return it->contains(address) ? MappingId{static_cast<uint32_t>(it - mappings.begin())} : MappingId{};
 }
 
 std::string Profile::unsymbolized_name(const Location& location) const {
@@ -59,8 +57,7 @@ std::string Profile::unsymbolized_name(const Location& location) const {
   std::string_view path = str(m.path);
   std::string module = path.empty() ? "[anon]" : std::string(path.substr(path.rfind('/') + 1));
   if (m.deleted) module += "(deleted)";
-  std::snprintf(buf, sizeof buf, "+0x%llx",
-                static_cast<unsigned long long>(location.address - m.start + m.offset));
+  std::snprintf(buf, sizeof buf, "+0x%llx", static_cast<unsigned long long>(location.address - m.start + m.offset));
   return module + buf;
 }
 

@@ -25,9 +25,7 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-std::string_view first_token(std::string_view text) {
-  return text.substr(0, text.find_first_of(" \t\r\n"));
-}
+std::string_view first_token(std::string_view text) { return text.substr(0, text.find_first_of(" \t\r\n")); }
 
 std::string text_position(std::string_view text, size_t offset, std::string_view path) {
   offset = std::min(offset, text.size());

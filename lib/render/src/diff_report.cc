@@ -49,7 +49,8 @@ std::string values_text(const analyze::DiffRow& r, std::string_view separator) {
 std::string steps_text(const analyze::DiffRow& r, SampleType type, bool exact) {
   if (r.values.size() - 1 > kMaxStepsShown) return sparkline(r.values);
   std::vector<std::string> steps;
-  for (size_t i = 1; i < r.values.size(); ++i) steps.push_back(signed_value(r.values[i] - r.values[i - 1], type, exact));
+  for (size_t i = 1; i < r.values.size(); ++i)
+    steps.push_back(signed_value(r.values[i] - r.values[i - 1], type, exact));
   return fmt::format("{}", fmt::join(steps, " "));
 }
 
@@ -135,11 +136,11 @@ TextTable make_table(const DiffReportInput& in, const ReportStyle& style, const 
   for (size_t i : shown_rows(in, style, gates)) {
     const analyze::DiffRow& r = in.table.rows[i];
     std::string note = r.grew_every_step ? "LEAK?" : r.is_new ? "NEW" : "";
-    if (std::ranges::find(gates.violating_rows, i) != gates.violating_rows.end()) note += note.empty() ? "LIMIT" : " LIMIT";
-    std::vector<std::string> cells = {signed_value(r.delta, type, style.exact_bytes),
-                                      format_value(r.before, type, style.exact_bytes),
-                                      format_value(r.after, type, style.exact_bytes), change_percent(r.before, r.after),
-                                      note};
+    if (std::ranges::find(gates.violating_rows, i) != gates.violating_rows.end())
+      note += note.empty() ? "LIMIT" : " LIMIT";
+    std::vector<std::string> cells = {
+        signed_value(r.delta, type, style.exact_bytes), format_value(r.before, type, style.exact_bytes),
+        format_value(r.after, type, style.exact_bytes), change_percent(r.before, r.after), note};
     if (series) cells.push_back(steps_text(r, type, style.exact_bytes));
     cells.push_back(r.name);
     table.add_row(std::move(cells));
@@ -155,15 +156,17 @@ std::string summary_lines(const DiffReportInput& in, const ReportStyle& style, b
   out += fmt::format("{}Base:{} {}\n", bold, bold, in.dumps.front());
   size_t middle = in.dumps.size() > 2 ? in.dumps.size() - 2 : 0;
   if (middle > 4)  // a long series in one line, not a screen of names
-    out += fmt::format("{}Then:{} {} dumps ({} \u2026 {})\n", bold, bold, middle, in.dumps[1], in.dumps[in.dumps.size() - 2]);
+    out += fmt::format("{}Then:{} {} dumps ({} \u2026 {})\n", bold, bold, middle, in.dumps[1],
+                       in.dumps[in.dumps.size() - 2]);
   else
     for (size_t i = 1; i + 1 < in.dumps.size(); ++i) out += fmt::format("{}Then:{} {}\n", bold, bold, in.dumps[i]);
   out += fmt::format("{}New:{}  {}\n", bold, bold, in.dumps.back());
   if (markdown) out += "\n";
   out += fmt::format("Type: {}{}  Total: {} -> {} ({}, {})\n", sample_type_name(type),
                      in.normalized ? " (earlier dumps normalized to the newest total)" : "",
-                     format_value(t.base_total, type, style.exact_bytes), format_value(t.new_total, type, style.exact_bytes),
-                     signed_value(t.delta, type, style.exact_bytes), change_percent(t.base_total, t.new_total));
+                     format_value(t.base_total, type, style.exact_bytes),
+                     format_value(t.new_total, type, style.exact_bytes), signed_value(t.delta, type, style.exact_bytes),
+                     change_percent(t.base_total, t.new_total));
   if (in.suppression_rules || in.suppressed != 0)
     out += fmt::format("{} suppressed by {} rule{}\n", format_value(in.suppressed, type, style.exact_bytes),
                        in.suppression_rules, in.suppression_rules == 1 ? "" : "s");
@@ -172,10 +175,11 @@ std::string summary_lines(const DiffReportInput& in, const ReportStyle& style, b
     out += fmt::format("Leak suspects (grew in each of {} steps): {}\n", in.dumps.size() - 1, suspects);
   if (!t.transient.empty()) {
     const analyze::DiffRow& top = t.transient.front();
-    out += fmt::format("Transient (absent in Base and New, present in between; not counted as changes): {} site{}, "
-                       "largest {} at its peak: {}\n",
-                       t.transient.size(), t.transient.size() == 1 ? "" : "s",
-                       format_value(std::ranges::max(top.values), type, style.exact_bytes), top.name);
+    out += fmt::format(
+        "Transient (absent in Base and New, present in between; not counted as changes): {} site{}, "
+        "largest {} at its peak: {}\n",
+        t.transient.size(), t.transient.size() == 1 ? "" : "s",
+        format_value(std::ranges::max(top.values), type, style.exact_bytes), top.name);
   }
   return out;
 }

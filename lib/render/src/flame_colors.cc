@@ -10,10 +10,16 @@ namespace memprof::render {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Palette>, 10> kPalettes = {{
-    {"mem", Palette::mem}, {"hot", Palette::hot}, {"blue", Palette::blue}, {"aqua", Palette::aqua},
-    {"green", Palette::green}, {"yellow", Palette::yellow}, {"orange", Palette::orange},
-    {"red", Palette::red}, {"purple", Palette::purple}, {"io", Palette::io}}};
+constexpr std::array<std::pair<std::string_view, Palette>, 10> kPalettes = {{{"mem", Palette::mem},
+                                                                             {"hot", Palette::hot},
+                                                                             {"blue", Palette::blue},
+                                                                             {"aqua", Palette::aqua},
+                                                                             {"green", Palette::green},
+                                                                             {"yellow", Palette::yellow},
+                                                                             {"orange", Palette::orange},
+                                                                             {"red", Palette::red},
+                                                                             {"purple", Palette::purple},
+                                                                             {"io", Palette::io}}};
 
 // FNV-1a: stable across platforms and runs, unlike std::hash.
 uint64_t fnv1a(std::string_view text) {

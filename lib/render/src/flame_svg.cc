@@ -38,9 +38,7 @@ std::string describe_amount(SampleType type, const Amount& a) {
 }
 
 std::string describe_inputs(const std::vector<FlameInput>& inputs) {
-  auto one = [](const FlameInput& in) {
-    return in.date.empty() ? in.path : fmt::format("{} ({})", in.path, in.date);
-  };
+  auto one = [](const FlameInput& in) { return in.date.empty() ? in.path : fmt::format("{} ({})", in.path, in.date); };
   if (inputs.empty()) return "(no dumps)";
   if (inputs.size() <= 3) {
     std::string out;
@@ -88,13 +86,12 @@ class SvgWriter {
           result.boxes, o_.box_warning_threshold));
     }
     if (layout_.boxes.empty()) {
-      result.warnings.push_back(fmt::format("nothing to draw: no stack has a positive {}",
-                                            sample_type_name(tree_.sample_type)));
+      result.warnings.push_back(
+          fmt::format("nothing to draw: no stack has a positive {}", sample_type_name(tree_.sample_type)));
     }
     if (tree_.skipped_stacks > 0) {
-      result.warnings.push_back(
-          fmt::format("{} stacks with a negative {} are not drawn", tree_.skipped_stacks,
-                      sample_type_name(tree_.sample_type)));
+      result.warnings.push_back(fmt::format("{} stacks with a negative {} are not drawn", tree_.skipped_stacks,
+                                            sample_type_name(tree_.sample_type)));
     }
 
     header();
@@ -154,8 +151,9 @@ class SvgWriter {
     if (!current.empty()) lines.push_back(std::move(current));
     for (size_t i = 0; i < lines.size(); ++i) {
       y_ += i == 0 ? font_gap : 15;
-      fmt::format_to(std::back_inserter(header_), "<text class=\"{}\" x=\"{:.1f}\" y=\"{:.0f}\"><title>{}</title>{}</text>\n",
-                     cls, o_.width / 2, y_, xml(text), xml(lines[i]));
+      fmt::format_to(std::back_inserter(header_),
+                     "<text class=\"{}\" x=\"{:.1f}\" y=\"{:.0f}\"><title>{}</title>{}</text>\n", cls, o_.width / 2, y_,
+                     xml(text), xml(lines[i]));
     }
   }
 
@@ -170,8 +168,8 @@ class SvgWriter {
     y_ = 0;
     line("title", 24, o_.title.empty() ? default_title() : o_.title);
     if (!o_.subtitle.empty()) line("sub", 18, o_.subtitle);
-    std::string period = o_.sample_period ? fmt::format("sample period {}", format_bytes(o_.sample_period))
-                                          : std::string("not sampled");
+    std::string period =
+        o_.sample_period ? fmt::format("sample period {}", format_bytes(o_.sample_period)) : std::string("not sampled");
     const FlameNode& root = tree_.root();
     if (!tree_.differential) {
       line("info", 18, fmt::format("{}", describe_inputs(o_.inputs)));
@@ -203,9 +201,9 @@ class SvgWriter {
         {std::string(kRemovedColor), "gone from NEW"},
         {std::string(kFloorColor), floor_ > 0 ? "change below --min-delta" : "unchanged"},
     };
-    std::string explain = fmt::format(
-        "widths: {} · colour: change of {}, saturation relative to the largest change", o_.negate ? "BASE" : "NEW",
-        o_.self_delta ? "the frame itself (self)" : "the frame and all it calls");
+    std::string explain = fmt::format("widths: {} · colour: change of {}, saturation relative to the largest change",
+                                      o_.negate ? "BASE" : "NEW",
+                                      o_.self_delta ? "the frame itself (self)" : "the frame and all it calls");
     double item_chars = 0;
     for (const Item& it : items) item_chars += it.text.size() + 5;
     // The explanation follows the swatches when the width allows, else gets its own line.
@@ -220,8 +218,8 @@ class SvgWriter {
       x += 15 + (it.text.size() + 2) * kCharWidth;
     }
     if (one_line) {
-      fmt::format_to(std::back_inserter(header_), "<text class=\"note\" x=\"{:.1f}\" y=\"{:.0f}\">· {}</text>\n", x,
-                     y_, xml(explain));
+      fmt::format_to(std::back_inserter(header_), "<text class=\"note\" x=\"{:.1f}\" y=\"{:.0f}\">· {}</text>\n", x, y_,
+                     xml(explain));
     } else {
       line("info", 16, explain);
     }
@@ -234,8 +232,7 @@ class SvgWriter {
                    "<text id=\"orient\" class=\"btn hide\" x=\"{2:.0f}\" y=\"{1:.0f}\">{4}</text>\n"
                    "<text id=\"search\" class=\"btn hide right\" x=\"{3:.0f}\" y=\"{1:.0f}\">Search</text>\n"
                    "<text id=\"ignorecase\" class=\"btn hide right\" x=\"{5:.0f}\" y=\"{1:.0f}\">ic</text>\n",
-                   kPad, y_, kPad + 110, o_.width - kPad - 30, o_.icicle ? "Flame" : "Icicle",
-                   o_.width - kPad);
+                   kPad, y_, kPad + 110, o_.width - kPad - 30, o_.icicle ? "Flame" : "Icicle", o_.width - kPad);
     // Details and matches sit above the frames: deep graphs are taller than a window, and a
     // status line at the bottom would be out of sight.
     fmt::format_to(std::back_inserter(out),
@@ -289,12 +286,11 @@ class SvgWriter {
     double d = after.value - before.value;
     std::string rel =
         before.value > 0 ? fmt::format("{}{}", d > 0 ? "+" : "", format_percent(d / before.value)) : "new";
-    std::string text = fmt::format("{}\n{} -> {} ({}, {})\nexact: {} -> {} {}; {} -> {} {}; {} of {}", name,
-                                   human(before.value), human(after.value), signed_human(d), rel,
-                                   round_to_int(before.value), round_to_int(after.value),
-                                   is_bytes(type) ? "bytes" : "objects", round_to_int(before.companion),
-                                   round_to_int(after.companion), is_bytes(type) ? "objects" : "bytes", pct,
-                                   o_.negate ? "BASE" : "NEW");
+    std::string text =
+        fmt::format("{}\n{} -> {} ({}, {})\nexact: {} -> {} {}; {} -> {} {}; {} of {}", name, human(before.value),
+                    human(after.value), signed_human(d), rel, round_to_int(before.value), round_to_int(after.value),
+                    is_bytes(type) ? "bytes" : "objects", round_to_int(before.companion), round_to_int(after.companion),
+                    is_bytes(type) ? "objects" : "bytes", pct, o_.negate ? "BASE" : "NEW");
     if (o_.self_delta) {
       text += fmt::format("\nself: {} -> {} ({})", human(n.before.self.value), human(n.after.self.value),
                           signed_human(n.after.self.value - n.before.self.value));
@@ -314,11 +310,11 @@ class SvgWriter {
       append_xml(out, tooltip(b));
       std::string fill = color(b);
       fmt::format_to(std::back_inserter(out),
-                     "</title><rect x=\"{:.2f}\" y=\"{:.0f}\" width=\"{:.2f}\" height=\"{}\" fill=\"{}\"/>",
-                     kPad + b.x, y, b.width, kFrameHeight - 1, fill);
-      std::string_view name = b.node == FlameBox::kMerged ? std::string_view()
+                     "</title><rect x=\"{:.2f}\" y=\"{:.0f}\" width=\"{:.2f}\" height=\"{}\" fill=\"{}\"/>", kPad + b.x,
+                     y, b.width, kFrameHeight - 1, fill);
+      std::string_view name = b.node == FlameBox::kMerged  ? std::string_view()
                               : b.node == FlameTree::kRoot ? std::string_view("all")
-                                                            : tree_.name(b.node);
+                                                           : tree_.name(b.node);
       std::string label = b.node == FlameBox::kMerged ? fit_label(fmt::format("{} small", b.merged_count), b.width)
                                                       : fit_label(name, b.width);
       if (!label.empty()) {
@@ -331,10 +327,10 @@ class SvgWriter {
     }
     out += "</g>\n";
     if (layout_.boxes.empty()) {
-      fmt::format_to(std::back_inserter(out), "<text class=\"info\" x=\"{:.1f}\" y=\"{:.0f}\">{}</text>\n",
-                     o_.width / 2, frames_top_ + 12,
-                     xml(fmt::format("Nothing to draw: no stack has a positive {}.",
-                                     sample_type_name(tree_.sample_type))));
+      fmt::format_to(
+          std::back_inserter(out), "<text class=\"info\" x=\"{:.1f}\" y=\"{:.0f}\">{}</text>\n", o_.width / 2,
+          frames_top_ + 12,
+          xml(fmt::format("Nothing to draw: no stack has a positive {}.", sample_type_name(tree_.sample_type))));
     }
   }
 
@@ -360,9 +356,9 @@ class SvgWriter {
         if (!stack.empty()) stack += " <- ";
         stack += *it;
       }
-      std::string text = fmt::format("{:>10}  {}", is_bytes(tree_.sample_type) ? format_bytes(g.before.value)
-                                                                               : format_count(g.before.value),
-                                     stack);
+      std::string text =
+          fmt::format("{:>10}  {}",
+                      is_bytes(tree_.sample_type) ? format_bytes(g.before.value) : format_count(g.before.value), stack);
       std::string full = text;
       if (text.size() > max_chars) text = text.substr(0, max_chars - 3) + "...";
       fmt::format_to(std::back_inserter(out), "<text class=\"gone\" x=\"{:.0f}\" y=\"{:.0f}\"><title>", kPad, y);

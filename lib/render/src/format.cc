@@ -6,8 +6,8 @@ namespace memprof::render {
 
 namespace {
 
-constexpr std::array kFormats = {Format::text, Format::json,        Format::csv,    Format::markdown,
-                                 Format::svg,  Format::openmetrics, Format::folded, Format::pprof,
+constexpr std::array kFormats = {Format::text,       Format::json,        Format::csv,    Format::markdown,
+                                 Format::svg,        Format::openmetrics, Format::folded, Format::pprof,
                                  Format::speedscope, Format::symbolized};
 constexpr std::array<std::string_view, kFormats.size()> kNames = {
     "text", "json", "csv", "markdown", "svg", "openmetrics", "folded", "pprof", "speedscope", "symbolized"};

@@ -91,8 +91,9 @@ GateResult check_stats_gates(const std::vector<StatsEntry>& entries, const Stats
           fmt::format("{}: no 'resident' figure (jemalloc < 4.0); --fail-resident-above not checked", source));
     } else if (*e.analysis.resident > *gates.resident) {
       result.messages.push_back(fmt::format("{}: resident {} ({}) is above --fail-resident-above {} ({})", source,
-                                            *e.analysis.resident, format_bytes(static_cast<double>(*e.analysis.resident)),
-                                            *gates.resident, format_bytes(static_cast<double>(*gates.resident))));
+                                            *e.analysis.resident,
+                                            format_bytes(static_cast<double>(*e.analysis.resident)), *gates.resident,
+                                            format_bytes(static_cast<double>(*gates.resident))));
     }
   }
   return result;

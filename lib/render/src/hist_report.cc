@@ -5,9 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "hist_svg.h"
 #include "memprof/render/json_writer.h"
 #include "memprof/render/units.h"
-#include "hist_svg.h"
 #include "xml_text.h"
 
 namespace memprof::render {
@@ -21,7 +21,10 @@ using analyze::SizeHistogram;
 std::string size_label(const SizeBucket& b, Bucketing bucketing) {
   auto human = [](uint64_t v) { return v < 1024 ? fmt::format("{} B", v) : format_bytes(static_cast<double>(v)); };
   if (bucketing == Bucketing::size_class) return human(b.size_max);
-  return b.size_min == b.size_max ? human(b.size_max) : fmt::format("{}-{}", b.size_min < 1024 ? std::to_string(b.size_min) : human(b.size_min), human(b.size_max));
+  return b.size_min == b.size_max
+             ? human(b.size_max)
+             : fmt::format("{}-{}", b.size_min < 1024 ? std::to_string(b.size_min) : human(b.size_min),
+                           human(b.size_max));
 }
 
 const char* bucketing_name(Bucketing b) { return b == Bucketing::size_class ? "size_class" : "pow2"; }
@@ -38,11 +41,13 @@ void append_text_histogram(std::string& out, const SizeHistogram& h, size_t widt
   // size 12, bytes 10, share 7, objects 12, separators: the bar gets the rest, 10 to 40 cells.
   size_t fixed = indent.size() + 12 + 10 + 7 + 12 + 5;
   size_t bar_width = width == 0 ? 40 : std::clamp<size_t>(width > fixed ? width - fixed : 0, 10, 40);
-  fmt::format_to(std::back_inserter(out), "{}{:>12} {:>10} {:>7} {:>12}  {}\n", indent, "size", "bytes", "share", "objects",
-                 h.mixed_bytes > 0 ? "█ one size  ▒ mixed sizes" : "");
+  fmt::format_to(std::back_inserter(out), "{}{:>12} {:>10} {:>7} {:>12}  {}\n", indent, "size", "bytes", "share",
+                 "objects", h.mixed_bytes > 0 ? "█ one size  ▒ mixed sizes" : "");
   for (const SizeBucket& b : h.buckets) {
-    size_t total_cells = max > 0 ? static_cast<size_t>(std::llround(b.bytes / max * static_cast<double>(bar_width))) : 0;
-    size_t mixed_cells = max > 0 ? static_cast<size_t>(std::llround(b.mixed_bytes / max * static_cast<double>(bar_width))) : 0;
+    size_t total_cells =
+        max > 0 ? static_cast<size_t>(std::llround(b.bytes / max * static_cast<double>(bar_width))) : 0;
+    size_t mixed_cells =
+        max > 0 ? static_cast<size_t>(std::llround(b.mixed_bytes / max * static_cast<double>(bar_width))) : 0;
     mixed_cells = std::min(mixed_cells, total_cells);
     std::string bar = repeat("█", total_cells - mixed_cells) + repeat("▒", mixed_cells);
     if (bar.empty() && b.bytes > 0) bar = "▏";  // visible, however small
@@ -54,12 +59,14 @@ void append_text_histogram(std::string& out, const SizeHistogram& h, size_t widt
 
 std::string render_text(const HistReport& r, size_t width) {
   const SizeHistogram& h = r.total;
-  std::string out = fmt::format("Live memory by allocation size ({}): {}\n",
-                                h.bucketing == Bucketing::size_class ? "jemalloc size classes" : "powers of two", h.source);
+  std::string out =
+      fmt::format("Live memory by allocation size ({}): {}\n",
+                  h.bucketing == Bucketing::size_class ? "jemalloc size classes" : "powers of two", h.source);
   out += fmt::format("{} in {} objects", format_bytes(h.total_bytes), format_count(h.total_objects));
   if (h.mixed_bytes > 0)
-    out += fmt::format("; {} ({}) in records of several sizes, counted by their average (▒)", format_bytes(h.mixed_bytes),
-                       format_percent(h.total_bytes > 0 ? h.mixed_bytes / h.total_bytes : 0));
+    out +=
+        fmt::format("; {} ({}) in records of several sizes, counted by their average (▒)", format_bytes(h.mixed_bytes),
+                    format_percent(h.total_bytes > 0 ? h.mixed_bytes / h.total_bytes : 0));
   out += "\n\n";
   if (r.sites.empty()) {
     append_text_histogram(out, h, width, "");
@@ -147,13 +154,11 @@ std::string render_csv(const HistReport& r) {
   };
   if (by_site)
     for (const analyze::SiteHistogram& s : r.sites) rows(s.histogram, s.site);
-  else
-    rows(r.total, "");
+  else rows(r.total, "");
   return out;
 }
 
 }  // namespace
-
 
 std::string render_hist(const HistReport& report, Format format, size_t width) {
   switch (format) {

@@ -32,8 +32,7 @@ std::string describe_name(const DumpName& name) {
 }
 
 std::string format_value(double value, SampleType type) {
-  return is_bytes(type) ? fmt::format("{} ({})", round_to_int(value), format_bytes(value))
-                        : format_count(value);
+  return is_bytes(type) ? fmt::format("{} ({})", round_to_int(value), format_bytes(value)) : format_count(value);
 }
 
 void append_entry_text(std::string& out, const InfoEntry& e) {
@@ -44,7 +43,8 @@ void append_entry_text(std::string& out, const InfoEntry& e) {
   fmt::format_to(std::back_inserter(out), "{}\n", e.path);
   line("format", fmt::format("{} ({})", s.format, s.version_guess));
   if (e.name) line("file name", describe_name(*e.name));
-  line("sample period", s.sample_period ? fmt::format("{} bytes ({})", s.sample_period, format_bytes(static_cast<double>(s.sample_period)))
+  line("sample period", s.sample_period ? fmt::format("{} bytes ({})", s.sample_period,
+                                                      format_bytes(static_cast<double>(s.sample_period)))
                                         : std::string("none (every allocation recorded)"));
   fmt::format_to(std::back_inserter(out), "  {:<16}{:>28}  {:>28}\n", "totals", "unsampled", "raw (as sampled)");
   for (SampleType t : kAllSampleTypes) {
@@ -55,14 +55,15 @@ void append_entry_text(std::string& out, const InfoEntry& e) {
   if (e.profiling_cost && s.sample_period > 0) {
     const jestats::ProfilingCost& c = *e.profiling_cost;
     // Three short lines: the figure, then how it is made up (fits 80 columns).
-    line("profiling cost", fmt::format("~{} of allocated, ~{} of active (an estimate)", format_bytes(c.allocated_overhead()),
-                                       format_bytes(c.active_overhead())));
+    line("profiling cost", fmt::format("~{} of allocated, ~{} of active (an estimate)",
+                                       format_bytes(c.allocated_overhead()), format_bytes(c.active_overhead())));
     line("", fmt::format("{:.0f} sampled small objects x ({} - size): {}", c.sampled_small_objects,
                          format_bytes(static_cast<double>(c.geometry.large_min)), format_bytes(c.promotion_bytes)));
     line("", fmt::format("bookkeeping ~{}; assumes jemalloc 5.x, 4 KiB pages", format_bytes(c.bookkeeping_bytes)));
   }
-  line("stacks", fmt::format("{} unique in {} records{}", s.stacks, s.records,
-                             s.empty_stacks ? fmt::format(", {} empty (unwinding failed)", s.empty_stacks) : std::string()));
+  line("stacks",
+       fmt::format("{} unique in {} records{}", s.stacks, s.records,
+                   s.empty_stacks ? fmt::format(", {} empty (unwinding failed)", s.empty_stacks) : std::string()));
   line("addresses", fmt::format("{} unique", s.unique_addresses));
   line("stack depth", fmt::format("max {}, median {}", s.max_depth, s.median_depth));
   line("threads", fmt::format("{}", s.threads.size()));
@@ -83,8 +84,8 @@ void append_entry_text(std::string& out, const InfoEntry& e) {
 
 void write_counts(JsonWriter& json, const analyze::DumpSummary& s, bool raw) {
   json.begin_object();
-  for (SampleType t : {SampleType::inuse_space, SampleType::inuse_objects, SampleType::alloc_space,
-                       SampleType::alloc_objects}) {
+  for (SampleType t :
+       {SampleType::inuse_space, SampleType::inuse_objects, SampleType::alloc_space, SampleType::alloc_objects}) {
     json.key(sample_type_name(t));
     json.value(raw ? raw_value(s.raw_totals, t) : round_to_int(s.totals[t]));
   }

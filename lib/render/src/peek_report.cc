@@ -11,7 +11,6 @@ namespace memprof::render {
 
 namespace {
 
-
 void write_edges(JsonWriter& json, const std::vector<analyze::PeekEdge>& edges) {
   json.begin_array();
   for (const analyze::PeekEdge& e : edges) {
@@ -26,8 +25,7 @@ void write_edges(JsonWriter& json, const std::vector<analyze::PeekEdge>& edges) 
 }  // namespace
 
 std::string render_peek(const std::vector<analyze::PeekEntry>& entries, const std::string& pattern, double total,
-                        double total_objects,
-                        const ReportContext& ctx, const ReportStyle& style, Format format) {
+                        double total_objects, const ReportContext& ctx, const ReportStyle& style, Format format) {
   SampleType type = ctx.sample_type;
   if (format == Format::json) {
     JsonWriter json;
@@ -52,15 +50,16 @@ std::string render_peek(const std::vector<analyze::PeekEntry>& entries, const st
     return json.take();
   }
   std::string out = render_header(ctx, total, total_objects);
-  out += fmt::format("Peek: {} function(s) matching '{}'; callers above each, callees below\n\n", entries.size(), pattern);
+  out +=
+      fmt::format("Peek: {} function(s) matching '{}'; callers above each, callees below\n\n", entries.size(), pattern);
   if (entries.empty()) return out;
   TextTable table({"value", "share", "", ctx.frame_label}, {Align::right, Align::right, Align::left, Align::left});
   auto edge_rows = [&](const std::vector<analyze::PeekEdge>& edges, double whole) {
     size_t shown = 0;
     for (const analyze::PeekEdge& e : edges) {
       if (style.max_rows && shown++ >= style.max_rows) break;
-      table.add_row({format_value(e.value, type, style.exact_bytes), format_percent(share(e.value, whole)), "",
-                     "    " + e.name});
+      table.add_row(
+          {format_value(e.value, type, style.exact_bytes), format_percent(share(e.value, whole)), "", "    " + e.name});
     }
   };
   for (const analyze::PeekEntry& e : entries) {

@@ -32,7 +32,8 @@ std::string signed_bytes(int64_t d) {
 }
 
 std::string heading(bool md, int level, const std::string& title) {
-  if (md) return fmt::format("{}{} {}\n\n", level <= 1 ? "" : "\n", std::string(static_cast<size_t>(level), '#'), title);
+  if (md)
+    return fmt::format("{}{} {}\n\n", level <= 1 ? "" : "\n", std::string(static_cast<size_t>(level), '#'), title);
   return level <= 1 ? title + "\n" : fmt::format("\n{}:\n", title);
 }
 
@@ -48,8 +49,9 @@ void append_snapshot(std::string& out, const StatsEntry& e, bool md) {
   summary.add_row({"allocated", bytes_cell(a.allocated), "live allocations (usable size)"});
   summary.add_row({"active", bytes_cell(a.active), "pages backing allocations"});
   summary.add_row({"metadata", bytes_cell(a.metadata),
-               a.metadata_thp ? fmt::format("of which {} on transparent huge pages", format_bytes(static_cast<double>(*a.metadata_thp)))
-                              : std::string()});
+                   a.metadata_thp ? fmt::format("of which {} on transparent huge pages",
+                                                format_bytes(static_cast<double>(*a.metadata_thp)))
+                                  : std::string()});
   summary.add_row({"resident", bytes_cell(a.resident), "pages jemalloc has touched and not returned"});
   summary.add_row({"mapped", bytes_cell(a.mapped), "virtual, in active extents"});
   summary.add_row({"retained", bytes_cell(a.retained), "virtual, kept for reuse (not RSS)"});
@@ -57,8 +59,10 @@ void append_snapshot(std::string& out, const StatsEntry& e, bool md) {
   summary.add_row({"muzzy", bytes_cell(a.muzzy_bytes), "unused, MADV_FREE'd (RSS until reclaimed)"});
   summary.add_row({"tcache", bytes_cell(a.tcache_bytes), "cached in threads (counted as allocated)"});
   summary.add_row({"fragmentation", format_percent(a.fragmentation), "(active - allocated) / active"});
-  summary.add_row({"resident/active", a.resident_over_active ? fmt::format("{:.3f}", *a.resident_over_active) : "-", ""});
-  summary.add_row({"metadata share", a.metadata_share ? format_percent(*a.metadata_share) : "-", "metadata / resident"});
+  summary.add_row(
+      {"resident/active", a.resident_over_active ? fmt::format("{:.3f}", *a.resident_over_active) : "-", ""});
+  summary.add_row(
+      {"metadata share", a.metadata_share ? format_percent(*a.metadata_share) : "-", "metadata / resident"});
   out += heading(md, 2, "Summary");
   out += table_text(summary, md);
 
@@ -66,35 +70,41 @@ void append_snapshot(std::string& out, const StatsEntry& e, bool md) {
     TextTable arenas({"arena", "threads", "allocated", "active", "dirty", "muzzy", "tcache"},
                      {Align::left, Align::right, Align::right, Align::right, Align::right, Align::right, Align::right});
     for (const jestats::ArenaRow& r : a.arenas)
-      arenas.add_row({r.name, r.nthreads ? std::to_string(*r.nthreads) : "-", format_bytes(static_cast<double>(r.allocated)),
-                  format_bytes(static_cast<double>(r.active)), format_bytes(static_cast<double>(r.dirty)),
-                  format_bytes(static_cast<double>(r.muzzy)), r.tcache ? format_bytes(static_cast<double>(*r.tcache)) : "-"});
+      arenas.add_row({r.name, r.nthreads ? std::to_string(*r.nthreads) : "-",
+                      format_bytes(static_cast<double>(r.allocated)), format_bytes(static_cast<double>(r.active)),
+                      format_bytes(static_cast<double>(r.dirty)), format_bytes(static_cast<double>(r.muzzy)),
+                      r.tcache ? format_bytes(static_cast<double>(*r.tcache)) : "-"});
     out += heading(md, 2, "Arenas");
     out += table_text(arenas, md);
   }
 
-  out += heading(md, 2, fmt::format("Bins by wasted bytes ({} free in partly used slabs, top {})",
-                                    format_bytes(static_cast<double>(a.bins_wasted)), std::min(kTopBins, a.bins.size())));
+  out += heading(md, 2,
+                 fmt::format("Bins by wasted bytes ({} free in partly used slabs, top {})",
+                             format_bytes(static_cast<double>(a.bins_wasted)), std::min(kTopBins, a.bins.size())));
   TextTable bins({"size", "nregs", "curslabs", "curregs", "util", "nonfull", "wasted"},
                  {Align::right, Align::right, Align::right, Align::right, Align::right, Align::right, Align::right});
   for (size_t i = 0; i < a.bins.size() && i < kTopBins; ++i) {
     const BinStats& b = a.bins[i];
-    bins.add_row({std::to_string(b.size), std::to_string(b.nregs), std::to_string(b.curslabs), std::to_string(b.curregs),
-              fmt::format("{:.3f}", b.util()), b.nonfull_slabs ? std::to_string(*b.nonfull_slabs) : "-",
-              fmt::format("{} ({})", b.wasted(), format_bytes(static_cast<double>(b.wasted())))});
+    bins.add_row({std::to_string(b.size), std::to_string(b.nregs), std::to_string(b.curslabs),
+                  std::to_string(b.curregs), fmt::format("{:.3f}", b.util()),
+                  b.nonfull_slabs ? std::to_string(*b.nonfull_slabs) : "-",
+                  fmt::format("{} ({})", b.wasted(), format_bytes(static_cast<double>(b.wasted())))});
   }
   out += bins.empty() ? std::string(md ? "No bins in use.\n" : "  no bins in use\n") : table_text(bins, md);
 
-  out += heading(md, 2, fmt::format("Large allocations ({} live extents, {})", a.large.live_extents,
-                                    format_bytes(static_cast<double>(a.large.live_bytes))));
+  out += heading(md, 2,
+                 fmt::format("Large allocations ({} live extents, {})", a.large.live_extents,
+                             format_bytes(static_cast<double>(a.large.live_bytes))));
   TextTable large({"size", "live", "bytes"}, {Align::right, Align::right, Align::right});
   for (const jestats::LargeStats& l : a.large.top)
-    large.add_row({std::to_string(l.size), std::to_string(l.curlextents), format_bytes(static_cast<double>(l.size * l.curlextents))});
+    large.add_row({std::to_string(l.size), std::to_string(l.curlextents),
+                   format_bytes(static_cast<double>(l.size * l.curlextents))});
   out += large.empty() ? std::string(md ? "None live.\n" : "  none live\n") : table_text(large, md);
   const jestats::ExtentSummary& x = a.extents;
   out += fmt::format("{}free extents: {} dirty ({}), {} muzzy ({}), {} retained ({})\n", md ? "\n" : "  ", x.ndirty,
-                     format_bytes(static_cast<double>(x.dirty_bytes)), x.nmuzzy, format_bytes(static_cast<double>(x.muzzy_bytes)),
-                     x.nretained, format_bytes(static_cast<double>(x.retained_bytes)));
+                     format_bytes(static_cast<double>(x.dirty_bytes)), x.nmuzzy,
+                     format_bytes(static_cast<double>(x.muzzy_bytes)), x.nretained,
+                     format_bytes(static_cast<double>(x.retained_bytes)));
 
   out += heading(md, 2, "Tuning options");
   std::string opts;
@@ -144,7 +154,8 @@ std::string what_grew(const StatsAnalysis& a, const StatsAnalysis& b) {
   auto d = [](uint64_t x, uint64_t y) { return static_cast<int64_t>(y) - static_cast<int64_t>(x); };
   std::vector<std::pair<int64_t, std::string>> parts = {
       {d(a.allocated, b.allocated), "allocated (live data)"},
-      {d(a.active - std::min(a.active, a.allocated), b.active - std::min(b.active, b.allocated)), "fragmentation (active - allocated)"},
+      {d(a.active - std::min(a.active, a.allocated), b.active - std::min(b.active, b.allocated)),
+       "fragmentation (active - allocated)"},
       {d(a.dirty_bytes + a.muzzy_bytes, b.dirty_bytes + b.muzzy_bytes), "dirty and muzzy pages"},
       {d(a.metadata.value_or(0), b.metadata.value_or(0)), "metadata"}};
   auto top = std::max_element(parts.begin(), parts.end(), [](auto& x, auto& y) { return x.first < y.first; });
@@ -163,7 +174,8 @@ std::vector<std::pair<BinStats, int64_t>> bin_changes(const StatsAnalysis& a, co
   std::vector<std::pair<BinStats, int64_t>> out;
   for (auto& [size, v] : by_size)
     if (v.second != 0) out.push_back(v);
-  std::stable_sort(out.begin(), out.end(), [](auto& x, auto& y) { return std::llabs(x.second) > std::llabs(y.second); });
+  std::stable_sort(out.begin(), out.end(),
+                   [](auto& x, auto& y) { return std::llabs(x.second) > std::llabs(y.second); });
   if (out.size() > 5) out.resize(5);
   return out;
 }
@@ -173,9 +185,9 @@ void append_comparison(std::string& out, const StatsEntry& a, const StatsEntry& 
   TextTable t({"", "before", "after", "change"}, {Align::left, Align::right, Align::right, Align::right});
   for (const Metric& m : compare_metrics(a.analysis, b.analysis))
     t.add_row({m.name, format_bytes(static_cast<double>(m.before)), format_bytes(static_cast<double>(m.after)),
-           signed_bytes(m.after - m.before)});
+               signed_bytes(m.after - m.before)});
   t.add_row({"fragmentation", format_percent(a.analysis.fragmentation), format_percent(b.analysis.fragmentation),
-         fmt::format("{:+.2f} points", (b.analysis.fragmentation - a.analysis.fragmentation) * 100)});
+             fmt::format("{:+.2f} points", (b.analysis.fragmentation - a.analysis.fragmentation) * 100)});
   out += table_text(t, md);
   out += fmt::format("{}{}\n", md ? "\n" : "  ", what_grew(a.analysis, b.analysis));
   auto changes = bin_changes(a.analysis, b.analysis);

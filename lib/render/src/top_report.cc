@@ -13,7 +13,6 @@ namespace memprof::render {
 
 namespace {
 
-
 size_t shown_rows(const analyze::TopTable& table, const ReportStyle& style) {
   return style.max_rows ? std::min(style.max_rows, table.rows.size()) : table.rows.size();
 }
@@ -99,8 +98,7 @@ std::string render_csv(const analyze::TopTable& table, const ReportStyle& style)
     sum += r.flat;
     fmt::format_to(std::back_inserter(out), "{},{:.4f},{:.4f},{},{:.4f},{},{},{}\n", rounded.flat[i],
                    100 * share(r.flat, table.total), 100 * share(sum, table.total), round_to_int(r.cum),
-                   100 * share(r.cum, table.total), rounded.objects[i], round_to_int(r.cum_objects),
-                   csv_field(r.name));
+                   100 * share(r.cum, table.total), rounded.objects[i], round_to_int(r.cum_objects), csv_field(r.name));
   }
   return out;
 }
@@ -120,11 +118,10 @@ TextTable make_table(const analyze::TopTable& table, const ReportContext& ctx, c
   for (size_t i = 0; i < shown_rows(table, style); ++i) {
     const analyze::TopRow& r = table.rows[i];
     sum += r.flat;
-    std::vector<std::string> cells = {(few_samples(table, r) ? "~" : "") + format_value(r.flat, table.sample_type, style.exact_bytes),
-                                      format_percent(share(r.flat, table.total)),
-                                      format_percent(share(sum, table.total)),
-                                      format_value(r.cum, table.sample_type, style.exact_bytes),
-                                      format_percent(share(r.cum, table.total))};
+    std::vector<std::string> cells = {
+        (few_samples(table, r) ? "~" : "") + format_value(r.flat, table.sample_type, style.exact_bytes),
+        format_percent(share(r.flat, table.total)), format_percent(share(sum, table.total)),
+        format_value(r.cum, table.sample_type, style.exact_bytes), format_percent(share(r.cum, table.total))};
     if (objects_differ) cells.push_back(format_count(r.flat_objects));
     cells.push_back(r.name);
     t.add_row(std::move(cells));
@@ -137,8 +134,10 @@ TextTable make_table(const analyze::TopTable& table, const ReportContext& ctx, c
 std::string render_header(const ReportContext& ctx, double total, double total_objects) {
   std::string out;
   if (ctx.inputs.size() == 1) out += fmt::format("Dump: {}\n", ctx.inputs[0]);
-  else if (ctx.inputs.size() <= 4) out += fmt::format("Dumps: {} summed: {}\n", ctx.inputs.size(), fmt::join(ctx.inputs, ", "));
-  else out += fmt::format("Dumps: {} summed ({} \u2026 {})\n", ctx.inputs.size(), ctx.inputs.front(), ctx.inputs.back());
+  else if (ctx.inputs.size() <= 4)
+    out += fmt::format("Dumps: {} summed: {}\n", ctx.inputs.size(), fmt::join(ctx.inputs, ", "));
+  else
+    out += fmt::format("Dumps: {} summed ({} \u2026 {})\n", ctx.inputs.size(), ctx.inputs.front(), ctx.inputs.back());
   auto period_text = [](uint64_t p) { return p ? format_bytes(static_cast<double>(p)) : std::string("none"); };
   std::string period = period_text(ctx.sample_period);
   if (ctx.sample_periods.size() > 1) {
@@ -146,13 +145,13 @@ std::string render_header(const ReportContext& ctx, double total, double total_o
     for (uint64_t p : ctx.sample_periods) periods.push_back(period_text(p));
     period = fmt::format("mixed: {}", fmt::join(periods, ", "));
   }
-  std::string total_text = is_bytes(ctx.sample_type)
-                               ? fmt::format("{} ({} bytes) in {} objects", format_bytes(total), round_to_int(total),
-                                             format_count(total_objects))
-                               : fmt::format("{} objects", format_count(total));
+  std::string total_text = is_bytes(ctx.sample_type) ? fmt::format("{} ({} bytes) in {} objects", format_bytes(total),
+                                                                   round_to_int(total), format_count(total_objects))
+                                                     : fmt::format("{} objects", format_count(total));
   if (ctx.unfiltered_total && round_to_int(*ctx.unfiltered_total) != round_to_int(total))
-    total_text += fmt::format(" (filtered; {} in the dump{})", format_value(*ctx.unfiltered_total, ctx.sample_type, false),
-                              ctx.inputs.size() == 1 ? "" : "s");
+    total_text +=
+        fmt::format(" (filtered; {} in the dump{})", format_value(*ctx.unfiltered_total, ctx.sample_type, false),
+                    ctx.inputs.size() == 1 ? "" : "s");
   out += fmt::format("Type: {}  Sample period: {}  Total: {}\n", sample_type_name(ctx.sample_type), period, total_text);
   return out;
 }

@@ -15,7 +15,6 @@ namespace {
 
 using analyze::FlameTree;
 
-
 // Children worth a line of their own, largest first, and what is folded away.
 struct Split {
   std::vector<uint32_t> shown;
@@ -133,7 +132,8 @@ std::string render_tree(const FlameTree& tree, const ReportContext& ctx, const R
     return json.take();
   }
   std::string out = render_header(ctx, total, tree.root().after.total.companion);
-  out += fmt::format("Call tree from the roots; callees below {}% of the total folded into '...' lines\n\n", min_percent);
+  out +=
+      fmt::format("Call tree from the roots; callees below {}% of the total folded into '...' lines\n\n", min_percent);
   TextTable table({"cum", "cum%", "self", ctx.frame_label}, {Align::right, Align::right, Align::right, Align::left});
   add_text_rows(tree, threshold, total, style, table);
   return out + (format == Format::markdown ? table.render_markdown() : table.render(style.width));

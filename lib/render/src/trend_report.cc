@@ -72,7 +72,9 @@ std::string header(const Series& s, const TrendReport& r, bool exact) {
       break;
   }
   out += fmt::format("Sample type: {}", sample_type_name(s.type));
-  if (s.sampled) out += fmt::format(", sampled every {} on average (values are estimates)", format_bytes(static_cast<double>(s.sample_period)));
+  if (s.sampled)
+    out += fmt::format(", sampled every {} on average (values are estimates)",
+                       format_bytes(static_cast<double>(s.sample_period)));
   out += "\n";
   const TrendStats& t = r.total;
   out += fmt::format("Total: {} -> {} (min {}, max {})  {}\n", format_value(t.first, s.type, exact),
@@ -134,7 +136,8 @@ std::string text_report(const Series& s, const TrendReport& r, const ReportStyle
     out += fmt::format("  step {} ({}): {} {} (z {:.1f})", a.step, basename_of(s.dumps[a.step].path), a.kind,
                        signed_value(a.delta, s.type, exact), a.z);
     for (size_t i = 0; i < a.sites.size(); ++i)
-      out += fmt::format("{}{} {}", i ? ", " : "; from ", a.sites[i].name, signed_value(a.sites[i].delta, s.type, exact));
+      out +=
+          fmt::format("{}{} {}", i ? ", " : "; from ", a.sites[i].name, signed_value(a.sites[i].delta, s.type, exact));
     out += "\n";
   }
   if (r.limit) {
@@ -272,7 +275,8 @@ std::string csv_report(const Series& s, const TrendReport& r) {
                          "," + (times ? fmt::format("{:.3f}", s.dumps[d].time) : "") + ",";
     for (const series::SiteSeries& site : s.sites) {
       if (std::fabs(site.bytes[d]) < 0.5 && std::fabs(site.objects[d]) < 0.5) continue;
-      out += prefix + csv_field(site.name) + fmt::format(",{},{}\n", round_to_int(site.bytes[d]), round_to_int(site.objects[d]));
+      out += prefix + csv_field(site.name) +
+             fmt::format(",{},{}\n", round_to_int(site.bytes[d]), round_to_int(site.objects[d]));
     }
   }
   return out;

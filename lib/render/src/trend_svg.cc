@@ -42,7 +42,8 @@ std::string render_trend_svg(const series::Series& s, const series::TrendReport&
   std::vector<const series::SiteSeries*> order;
   for (const auto& site : s.sites) order.push_back(&site);
   auto peak = [](const series::SiteSeries* x) { return *std::ranges::max_element(x->values); };
-  std::ranges::sort(order, [&](auto* a, auto* b) { return peak(a) != peak(b) ? peak(a) > peak(b) : a->name < b->name; });
+  std::ranges::sort(order,
+                    [&](auto* a, auto* b) { return peak(a) != peak(b) ? peak(a) > peak(b) : a->name < b->name; });
   if (order.size() > o.top_sites) order.resize(o.top_sites);
   std::vector<std::vector<double>> bands;
   std::vector<std::string> names;
@@ -96,36 +97,42 @@ std::string render_trend_svg(const series::Series& s, const series::TrendReport&
     out += fmt::format("<polygon id=\"band{}\" class=\"band\" points=\"{}\" fill=\"{}\" fill-opacity=\"0.85\">", b,
                        points, color);
     out += fmt::format("<title>{}: {} -> {}</title></polygon>\n", xml(names[b]),
-                       xml(format_value(bands[b].front(), s.type, false)), xml(format_value(bands[b].back(), s.type, false)));
+                       xml(format_value(bands[b].front(), s.type, false)),
+                       xml(format_value(bands[b].back(), s.type, false)));
     for (size_t i = 0; i < n; ++i) base[i] += bands[b][i];
   }
   // The total line with a hover point per dump.
   std::string line;
   for (size_t i = 0; i < n; ++i) line += fmt::format("{:.1f},{:.1f} ", X(i), Y(s.totals[i]));
-  out += fmt::format("<polyline id=\"total\" points=\"{}\" fill=\"none\" stroke=\"black\" stroke-width=\"2\"/>\n", line);
+  out +=
+      fmt::format("<polyline id=\"total\" points=\"{}\" fill=\"none\" stroke=\"black\" stroke-width=\"2\"/>\n", line);
   for (size_t i = 0; i < n; ++i)
-    out += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"black\" fill-opacity=\"0.01\"><title>step {} "
-                       "({}): total {}</title></circle>\n",
-                       X(i), Y(s.totals[i]), i, xml(s.dumps[i].path), xml(format_value(s.totals[i], s.type, false)));
+    out += fmt::format(
+        "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"black\" fill-opacity=\"0.01\"><title>step {} "
+        "({}): total {}</title></circle>\n",
+        X(i), Y(s.totals[i]), i, xml(s.dumps[i].path), xml(format_value(s.totals[i], s.type, false)));
   // Anomalies.
   for (const auto& a : r.anomalies) {
     double x = X(a.step);
-    out += fmt::format("<g class=\"anomaly\"><line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1:.1f}\" y2=\"{2:.1f}\" "
-                       "stroke=\"#d62728\" stroke-dasharray=\"4 3\"/><text x=\"{0:.1f}\" y=\"{3:.1f}\" "
-                       "text-anchor=\"middle\" fill=\"#d62728\">{4}</text><title>step {5}: {4} {6}</title></g>\n",
-                       x, top, top + ph, top - 4, a.kind, a.step, xml(format_value(a.delta, s.type, false)));
+    out += fmt::format(
+        "<g class=\"anomaly\"><line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1:.1f}\" y2=\"{2:.1f}\" "
+        "stroke=\"#d62728\" stroke-dasharray=\"4 3\"/><text x=\"{0:.1f}\" y=\"{3:.1f}\" "
+        "text-anchor=\"middle\" fill=\"#d62728\">{4}</text><title>step {5}: {4} {6}</title></g>\n",
+        x, top, top + ph, top - 4, a.kind, a.step, xml(format_value(a.delta, s.type, false)));
   }
   // Legend: click to hide a band; leak suspects say so.
   double ly = top + 10;
   for (size_t b = bands.size(); b-- > 0;) {
-    bool leak = std::ranges::any_of(r.rows, [&](const series::TrendRow& row) { return row.leak && row.name == names[b]; });
+    bool leak =
+        std::ranges::any_of(r.rows, [&](const series::TrendRow& row) { return row.leak && row.name == names[b]; });
     const char* color = b + 1 == bands.size() ? "#cccccc" : kPalette[b % std::size(kPalette)];
     std::string label = names[b].size() > 38 ? names[b].substr(0, 37) + "..." : names[b];
-    out += fmt::format("<g class=\"legend\" data-band=\"band{}\" style=\"cursor:pointer\"><rect x=\"{:.1f}\" "
-                       "y=\"{:.1f}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{:.1f}\" y=\"{:.1f}\"{}>{}{}"
-                       "</text><title>{}</title></g>\n",
-                       b, left + pw + 16, ly, color, left + pw + 34, ly + 10, leak ? " font-weight=\"bold\" fill=\"#d62728\"" : "",
-                       leak ? "LEAK " : "", xml(label), xml(names[b]));
+    out += fmt::format(
+        "<g class=\"legend\" data-band=\"band{}\" style=\"cursor:pointer\"><rect x=\"{:.1f}\" "
+        "y=\"{:.1f}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{:.1f}\" y=\"{:.1f}\"{}>{}{}"
+        "</text><title>{}</title></g>\n",
+        b, left + pw + 16, ly, color, left + pw + 34, ly + 10, leak ? " font-weight=\"bold\" fill=\"#d62728\"" : "",
+        leak ? "LEAK " : "", xml(label), xml(names[b]));
     ly += 20;
   }
   out += kScript;

@@ -105,7 +105,8 @@ TimeSource assign_times(std::vector<SeriesDump>& dumps) {
   if (times_from_manifest(dumps)) return TimeSource::manifest;
   // Less than a second in all is the time it took to write the files, not the process's time.
   bool usable = dumps.size() >= 2 && dumps.front().mtime > 0 && dumps.back().mtime >= dumps.front().mtime + 1;
-  for (size_t i = 1; usable && i < dumps.size(); ++i) usable = dumps[i].mtime >= dumps[i - 1].mtime && dumps[i].mtime > 0;
+  for (size_t i = 1; usable && i < dumps.size(); ++i)
+    usable = dumps[i].mtime >= dumps[i - 1].mtime && dumps[i].mtime > 0;
   for (size_t i = 0; i < dumps.size(); ++i) dumps[i].time = usable ? dumps[i].mtime : static_cast<double>(i);
   return usable ? TimeSource::mtime : TimeSource::sequence;
 }

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <exception>
 #include <thread>
-#include <cmath>
 
 #include <fmt/format.h>
 
@@ -59,7 +59,8 @@ class SeriesBuilder {
 
   void finish(Diagnostics& diag) {
     if (options_.frames.thread && !thread_found_)
-      throw InputError(fmt::format("no thread '{}' in any of the {} dumps", *options_.frames.thread, out_.dumps.size()));
+      throw InputError(
+          fmt::format("no thread '{}' in any of the {} dumps", *options_.frames.thread, out_.dumps.size()));
     Profile u = space_.take_profile();
     out_.unique_addresses = u.locations.size();
     u.path = "series";
@@ -137,7 +138,8 @@ class SeriesBuilder {
       }
     // The symbolizer checks a binary against the executable mappings of its module.
     for (size_t i = 0; i < p.mappings.size(); ++i)
-      if (p.mappings[i].executable && p.mappings[i].path.valid() && module_used[p.mappings[i].path.value()]) used[i] = 1;
+      if (p.mappings[i].executable && p.mappings[i].path.valid() && module_used[p.mappings[i].path.value()])
+        used[i] = 1;
     std::vector<MappingPlacement> placed = space_.place(p, used);
     std::vector<LocationId> loc_of(p.locations.size());
     for (size_t i = 0; i < p.locations.size(); ++i) loc_of[i] = space_.location(placed, p, p.locations[i]);
@@ -183,7 +185,8 @@ class SeriesBuilder {
       std::vector<uint32_t> sample_of(p.stacks.size(), UINT32_MAX);
       for (uint32_t i = 0; i < p.samples.size(); ++i) sample_of[p.samples[i].stack.value()] = i;
       for (const ThreadSample& s : p.thread_samples)
-        if (s.thread == *thread && sample_of[s.stack.value()] != UINT32_MAX) add(sample_of[s.stack.value()], s.raw, s.values);
+        if (s.thread == *thread && sample_of[s.stack.value()] != UINT32_MAX)
+          add(sample_of[s.stack.value()], s.raw, s.values);
     }
   }
 
@@ -285,9 +288,9 @@ class SeriesBuilder {
   Series& out_;
   UnionSpace space_;
   size_t space_modules_ = 0;
-  StackTable stacks_;                   // series-wide location stacks
-  std::vector<Values> stack_values_;    // summed over dumps (options.merged)
-  analyze::FrameProfile frames_;        // named-frame stacks (symbolized dumps, then all)
+  StackTable stacks_;                         // series-wide location stacks
+  std::vector<Values> stack_values_;          // summed over dumps (options.merged)
+  analyze::FrameProfile frames_;              // named-frame stacks (symbolized dumps, then all)
   std::vector<std::vector<Record>> records_;  // per dump
   bool thread_found_ = false;
 };
@@ -302,8 +305,8 @@ Series load_series(std::vector<SeriesDump> dumps, const SeriesOptions& options, 
   // Parsing is most of the work: dumps are parsed a few at a time in parallel, then reduced in
   // order on this thread (so ids, and thus the output, do not depend on timing). Only a batch of
   // profiles is in memory at once.
-  unsigned threads = options.parse_threads ? options.parse_threads
-                                           : std::clamp(std::thread::hardware_concurrency(), 1u, 2u);
+  unsigned threads =
+      options.parse_threads ? options.parse_threads : std::clamp(std::thread::hardware_concurrency(), 1u, 2u);
   size_t n = out.dumps.size();
   for (size_t begin = 0; begin < n; begin += threads) {
     size_t m = std::min<size_t>(threads, n - begin);

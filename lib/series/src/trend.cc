@@ -55,8 +55,8 @@ std::vector<Anomaly> find_anomalies(const Series& series, const TrendOptions& op
   std::vector<char> is_return(n, 0);
   for (size_t i = 1; i < n; ++i) {
     double delta = d[i - 1];
-    double noise = series.total_variance.empty() ? 0
-                                                 : std::sqrt(series.total_variance[i] + series.total_variance[i - 1]);
+    double noise =
+        series.total_variance.empty() ? 0 : std::sqrt(series.total_variance[i] + series.total_variance[i - 1]);
     double scale = std::max({mad_scale, noise, relative_floor});
     double z = (delta - med) / scale;
     if (std::fabs(z) < options.anomaly_threshold || is_return[i]) continue;
@@ -76,7 +76,8 @@ std::vector<Anomaly> find_anomalies(const Series& series, const TrendOptions& op
       double sd = s.values[i] - s.values[i - 1];
       if (sd * delta > 0 && std::fabs(sd) >= 0.1 * std::fabs(delta)) a.sites.push_back({s.name, sd});
     }
-    std::ranges::sort(a.sites, [](const AnomalySite& x, const AnomalySite& y) { return std::fabs(x.delta) > std::fabs(y.delta); });
+    std::ranges::sort(
+        a.sites, [](const AnomalySite& x, const AnomalySite& y) { return std::fabs(x.delta) > std::fabs(y.delta); });
     if (a.sites.size() > 3) a.sites.resize(3);
     out.push_back(std::move(a));
   }
@@ -112,7 +113,8 @@ TrendReport analyze_trend(const Series& series, TimeSource source, const TrendOp
   }
   std::ranges::sort(r.rows, [&](const TrendRow& a, const TrendRow& b) {
     if (a.leak != b.leak) return a.leak;
-    if (a.leak && a.stats.slope_per_step != b.stats.slope_per_step) return a.stats.slope_per_step > b.stats.slope_per_step;
+    if (a.leak && a.stats.slope_per_step != b.stats.slope_per_step)
+      return a.stats.slope_per_step > b.stats.slope_per_step;
     if (a.stats.last != b.stats.last) return a.stats.last > b.stats.last;
     return a.name < b.name;
   });

@@ -74,8 +74,7 @@ std::vector<MappingPlacement> UnionSpace::place(const Profile& p, const std::vec
     bool fresh = module_mappings_[module].empty();
     int64_t dd = delta.value_or(0);
     bool clash = false;
-    for (uint32_t i : list)
-      clash = clash || overlaps(p.mappings[i].start + dd, p.mappings[i].limit + dd);
+    for (uint32_t i : list) clash = clash || overlaps(p.mappings[i].start + dd, p.mappings[i].limit + dd);
     if (clash && fresh) {
       uint64_t lowest = p.mappings[list.front()].start;
       for (uint32_t i : list) lowest = std::min(lowest, p.mappings[i].start);

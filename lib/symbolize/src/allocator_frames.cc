@@ -14,16 +14,34 @@ namespace {
 
 // The allocation API: matched exactly or after any prefix ending in '_' (je_malloc,
 // _rjem_malloc, __libc_malloc, tc_malloc).
-constexpr std::array<std::string_view, 22> kApi = {
-    "malloc",        "calloc",  "realloc", "reallocf", "reallocarray", "free",     "cfree",    "posix_memalign",
-    "aligned_alloc", "memalign", "valloc", "pvalloc",  "mallocx",      "rallocx",  "xallocx",  "sallocx",
-    "dallocx",       "sdallocx", "nallocx", "malloc_usable_size", "strdup_internal_alloc", "newImpl"};
+constexpr std::array<std::string_view, 22> kApi = {"malloc",
+                                                   "calloc",
+                                                   "realloc",
+                                                   "reallocf",
+                                                   "reallocarray",
+                                                   "free",
+                                                   "cfree",
+                                                   "posix_memalign",
+                                                   "aligned_alloc",
+                                                   "memalign",
+                                                   "valloc",
+                                                   "pvalloc",
+                                                   "mallocx",
+                                                   "rallocx",
+                                                   "xallocx",
+                                                   "sallocx",
+                                                   "dallocx",
+                                                   "sdallocx",
+                                                   "nallocx",
+                                                   "malloc_usable_size",
+                                                   "strdup_internal_alloc",
+                                                   "newImpl"};
 
 // jemalloc internals (and the C++ runtime's allocation entry points): matched as name prefixes,
 // with or without a library prefix.
 constexpr std::array<std::string_view, 14> kInternalPrefixes = {
-    "imalloc",      "ialloc",       "iralloc",      "irealloc",  "ipalloc",       "prof_backtrace", "prof_alloc_prep",
-    "prof_tctx",    "malloc_default", "arena_malloc", "arena_palloc", "tcache_alloc", "je_prof_", "je_arena_"};
+    "imalloc",   "ialloc",         "iralloc",      "irealloc",     "ipalloc",      "prof_backtrace", "prof_alloc_prep",
+    "prof_tctx", "malloc_default", "arena_malloc", "arena_palloc", "tcache_alloc", "je_prof_",       "je_arena_"};
 
 constexpr std::array<std::string_view, 4> kOperators = {"operator new", "operator new[]", "operator delete",
                                                         "operator delete[]"};
@@ -135,7 +153,8 @@ Classified classify_locations(const Profile& profile, const AllocatorMatcher& ma
 // calloc wrapper inlined into _dl_allocate_tls, ztrymalloc_usable_internal into zmalloc). Its
 // return address always returns from the allocator, so those inline frames are dropped for
 // every stack that holds it.
-void drop_inlined_allocator_frames(Profile& profile, const AllocatorMatcher& matcher, const std::vector<char>& new_leaf) {
+void drop_inlined_allocator_frames(Profile& profile, const AllocatorMatcher& matcher,
+                                   const std::vector<char>& new_leaf) {
   for (size_t i = 0; i < profile.locations.size(); ++i) {
     if (!new_leaf[i]) continue;
     std::vector<Line>& lines = profile.locations[i].lines;
@@ -180,7 +199,8 @@ size_t trim_allocator_frames(Profile& profile, const AllocatorMatcher& matcher, 
     for (size_t i = 0; i < cut_count.size(); ++i)
       if (cut_count[i]) counts[c.names[i]] += cut_count[i];
     for (const auto& [key, n] : counts) trimmed->push_back({key.first, std::string(key.second), n});
-    std::ranges::stable_sort(*trimmed, [](const TrimmedFunction& a, const TrimmedFunction& b) { return a.frames > b.frames; });
+    std::ranges::stable_sort(*trimmed,
+                             [](const TrimmedFunction& a, const TrimmedFunction& b) { return a.frames > b.frames; });
   }
   return removed;
 }

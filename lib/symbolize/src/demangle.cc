@@ -17,7 +17,7 @@ bool is_digits(std::string_view s) {
 }
 
 bool is_clone_word(std::string_view s) {
-  constexpr std::array<std::string_view, 7> kWords = {"isra", "constprop", "part", "cold",
+  constexpr std::array<std::string_view, 7> kWords = {"isra",     "constprop",  "part", "cold",
                                                       "lto_priv", "localalias", "clone"};
   return std::ranges::find(kWords, s) != kWords.end();
 }
@@ -47,10 +47,18 @@ std::string decode_rust_escapes(std::string_view s) {
   struct Escape {
     std::string_view code, text;
   };
-  constexpr std::array<Escape, 13> kEscapes = {{{"$SP$", "@"}, {"$BP$", "*"}, {"$RF$", "&"},
-                                                {"$LT$", "<"}, {"$GT$", ">"}, {"$LP$", "("},
-                                                {"$RP$", ")"}, {"$C$", ","}, {"$u7e$", "~"},
-                                                {"$u20$", " "}, {"$u27$", "'"}, {"$u5b$", "["},
+  constexpr std::array<Escape, 13> kEscapes = {{{"$SP$", "@"},
+                                                {"$BP$", "*"},
+                                                {"$RF$", "&"},
+                                                {"$LT$", "<"},
+                                                {"$GT$", ">"},
+                                                {"$LP$", "("},
+                                                {"$RP$", ")"},
+                                                {"$C$", ","},
+                                                {"$u7e$", "~"},
+                                                {"$u20$", " "},
+                                                {"$u27$", "'"},
+                                                {"$u5b$", "["},
                                                 {"$u5d$", "]"}}};
   std::string out;
   for (size_t i = 0; i < s.size();) {
@@ -132,7 +140,7 @@ std::string short_function_name(std::string_view s) {
       out += "operator";
       i += 8;
       constexpr std::array<std::string_view, 12> kSymbols = {"()", "[]", "<=>", "<<=", ">>=", "<<",
-                                                             ">>", "<=", ">=", "->*", "->", "<"};
+                                                             ">>", "<=", ">=",  "->*", "->",  "<"};
       for (std::string_view sym : kSymbols)
         if (s.substr(i).starts_with(sym)) {
           out += sym;
@@ -189,8 +197,7 @@ std::string short_function_name(std::string_view s) {
     else if (c == ')' || c == '}') --depth;
     else if (c == ' ' && depth == 0) {
       size_t op = out.rfind("operator", i);
-      bool in_operator = op != std::string::npos && out.find_first_of("(){}", op) > i &&
-                         out.find("::", op) > i;
+      bool in_operator = op != std::string::npos && out.find_first_of("(){}", op) > i && out.find("::", op) > i;
       if (!in_operator) cut = i;
     }
   }

@@ -37,8 +37,7 @@ class LlvmDwarfLookup final : public DwarfLookup {
     return it->second;
   }
   // Null view when the index is not in the line table's file list.
-  std::string_view file_name(llvm::DWARFCompileUnit* cu, const llvm::DWARFDebugLine::LineTable* table,
-                             uint64_t index) {
+  std::string_view file_name(llvm::DWARFCompileUnit* cu, const llvm::DWARFDebugLine::LineTable* table, uint64_t index) {
     auto [it, inserted] = files_.try_emplace({cu->getOffset(), index});
     if (inserted) {
       std::string path;
@@ -114,8 +113,7 @@ class LlvmDwarfLookup final : public DwarfLookup {
 
 std::unique_ptr<DwarfLookup> DwarfLookup::open(const std::byte* data, size_t size, const std::string& name,
                                                const std::string& dwp_path, std::string& error) {
-  llvm::MemoryBufferRef buffer(
-      llvm::StringRef(reinterpret_cast<const char*>(data), size), name);
+  llvm::MemoryBufferRef buffer(llvm::StringRef(reinterpret_cast<const char*>(data), size), name);
   auto object = llvm::object::ObjectFile::createObjectFile(buffer);
   if (!object) {
     error = llvm::toString(object.takeError());
@@ -128,9 +126,8 @@ std::unique_ptr<DwarfLookup> DwarfLookup::open(const std::byte* data, size_t siz
     std::string message = llvm::toString(std::move(e));
     if (sink->empty()) *sink = message;
   };
-  lookup->context_ = llvm::DWARFContext::create(*lookup->object_,
-                                                llvm::DWARFContext::ProcessDebugRelocations::Process, nullptr,
-                                                dwp_path, on_error, on_error);
+  lookup->context_ = llvm::DWARFContext::create(*lookup->object_, llvm::DWARFContext::ProcessDebugRelocations::Process,
+                                                nullptr, dwp_path, on_error, on_error);
   return lookup;
 }
 

@@ -60,8 +60,8 @@ std::string find_build_id(const Reader& r, std::span<const std::byte> bytes, uin
     uint64_t desc_at = name_at + ((uint64_t{namesz} + 3) & ~uint64_t{3});
     uint64_t next = desc_at + ((uint64_t{descsz} + 3) & ~uint64_t{3});
     if (next > end || desc_at > end || desc_at + descsz > end) return {};
-    if (type == kNtGnuBuildId && namesz == 4 && std::memcmp(bytes.data() + name_at, "GNU", 4) == 0 &&
-        descsz > 0 && descsz <= 64)
+    if (type == kNtGnuBuildId && namesz == 4 && std::memcmp(bytes.data() + name_at, "GNU", 4) == 0 && descsz > 0 &&
+        descsz <= 64)
       return to_hex(bytes.subspan(desc_at, descsz));
     pos = next;
   }
@@ -73,7 +73,10 @@ std::string find_build_id(const Reader& r, std::span<const std::byte> bytes, uin
 std::optional<ElfFile> ElfFile::parse(std::span<const std::byte> bytes, std::string& error) {
   Reader r(bytes);
   unsigned char ident[16];
-  if (!r.read(0, ident) || std::memcmp(ident, "\x7f" "ELF", 4) != 0) {
+  if (!r.read(0, ident) || std::memcmp(ident,
+                                       "\x7f"
+                                       "ELF",
+                                       4) != 0) {
     error = "not an ELF file";
     return std::nullopt;
   }
@@ -191,8 +194,8 @@ std::vector<ElfSymbol> ElfFile::symbols(SymbolSource source) const {
       uint32_t name = 0;
       uint8_t info;
       ElfSymbol sym;
-      if (!r.read(at, name) || !r.read(at + 4, info) || !r.read(at + 6, sym.shndx) ||
-          !r.read(at + 8, sym.value) || !r.read(at + 16, sym.size))
+      if (!r.read(at, name) || !r.read(at + 4, info) || !r.read(at + 6, sym.shndx) || !r.read(at + 8, sym.value) ||
+          !r.read(at + 16, sym.size))
         break;
       auto text = r.string_at(strtab.offset, strtab.offset + strtab.size, name);
       if (!text || text->empty()) continue;

@@ -54,7 +54,7 @@ class ElfFile {
   bool has_symbols(SymbolSource source) const;
   // Symbols of the table; entries whose name or section lies outside the file are dropped.
   std::vector<ElfSymbol> symbols(SymbolSource source) const;
-  bool has_dwarf() const;  // .debug_info or .zdebug_info with contents
+  bool has_dwarf() const;                                    // .debug_info or .zdebug_info with contents
   const std::string& build_id() const { return build_id_; }  // lowercase hex, "" if none
   const std::string& debuglink() const { return debuglink_; }
   uint32_t debuglink_crc() const { return debuglink_crc_; }

@@ -42,8 +42,10 @@ SymbolizeReport symbolize_from_embedded(Profile& p, const SymbolizeOptions& opti
       if (inserted) {
         std::string_view full = p.str(*name);
         // The section has no mangled names and no files: "" (string id 0), never an invalid id.
-        Function f{.name = *name, .short_name = p.strings.intern(short_function_name(full)),
-                   .system_name = *name, .file = StringId{0}};
+        Function f{.name = *name,
+                   .short_name = p.strings.intern(short_function_name(full)),
+                   .system_name = *name,
+                   .file = StringId{0}};
         it->second = FunctionId{static_cast<uint32_t>(p.functions.size())};
         p.functions.push_back(f);
       }

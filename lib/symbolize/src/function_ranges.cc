@@ -22,8 +22,8 @@ FunctionRanges FunctionRanges::read(const std::byte* data, size_t size, const st
     std::string message = llvm::toString(std::move(e));
     if (error.empty()) error = message;
   };
-  auto context = llvm::DWARFContext::create(**object, llvm::DWARFContext::ProcessDebugRelocations::Process, nullptr,
-                                            "", on_error, on_error);
+  auto context = llvm::DWARFContext::create(**object, llvm::DWARFContext::ProcessDebugRelocations::Process, nullptr, "",
+                                            on_error, on_error);
   // .eh_frame is what the unwinder (and so jemalloc's backtrace) used; .debug_frame fills in
   // for binaries built without it.
   for (bool eh : {true, false}) {

@@ -33,9 +33,9 @@ class SymbolTable {
   void build_labels(std::vector<const ElfSymbol*>& labels, const std::vector<const ElfSymbol*>& sized,
                     const std::vector<ElfSection>& sections);
 
-  std::vector<Entry> entries_;       // sorted by start; one canonical name per start
-  std::vector<Entry> labels_;        // size-0 labels, each up to the next symbol; sorted, disjoint
-  std::vector<uint64_t> max_end_;    // max_end_[i] = max end of entries_[0..i], for nested symbols
+  std::vector<Entry> entries_;     // sorted by start; one canonical name per start
+  std::vector<Entry> labels_;      // size-0 labels, each up to the next symbol; sorted, disjoint
+  std::vector<uint64_t> max_end_;  // max_end_[i] = max end of entries_[0..i], for nested symbols
 };
 
 }  // namespace memprof::symbolize

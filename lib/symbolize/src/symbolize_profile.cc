@@ -35,10 +35,10 @@ struct Module {
   SymbolTable symbols;
   const LoadedElf* dwarf_file = nullptr;  // binary or debug file, when it has DWARF
   std::string dwp_path;
-  std::vector<uint64_t> lookup_addresses;  // sorted, unique (DWARF work list)
-  std::vector<std::vector<InlineFrame>> chains;  // parallel to lookup_addresses
+  std::vector<uint64_t> lookup_addresses;                  // sorted, unique (DWARF work list)
+  std::vector<std::vector<InlineFrame>> chains;            // parallel to lookup_addresses
   std::vector<std::shared_ptr<const void>> chain_strings;  // what the chains' views point into
-  std::optional<FunctionRanges> functions;  // FDE ranges, read when an address has no name
+  std::optional<FunctionRanges> functions;                 // FDE ranges, read when an address has no name
 };
 
 std::string basename_of(std::string_view path) { return std::string(path.substr(path.rfind('/') + 1)); }
@@ -48,8 +48,7 @@ std::string_view str_or_empty(const Profile& p, StringId id) { return id.valid()
 bool is_special_path(std::string_view path) { return path.empty() || path.front() == '['; }
 
 // Tries the candidates in order; the first regular ELF file whose layout matches wins.
-void locate_binary(Module& m, const std::string& explicit_binary, const SymbolizeOptions& options,
-                   Diagnostics& diag) {
+void locate_binary(Module& m, const std::string& explicit_binary, const SymbolizeOptions& options, Diagnostics& diag) {
   for (const std::string& path : candidate_paths(m.dump_path, explicit_binary, options.search_paths)) {
     if (!is_regular_file(path)) continue;
     std::string error;
@@ -121,7 +120,7 @@ void run_dwarf(std::vector<Module>& modules, unsigned threads, size_t min_split,
   // written only after the join (chains by disjoint index), so workers never share a write.
   struct Task {
     Module* module;
-    std::vector<uint32_t> indices;  // into lookup_addresses; empty means all of them
+    std::vector<uint32_t> indices;        // into lookup_addresses; empty means all of them
     std::unique_ptr<DwarfLookup> opened;  // the context used to split the module, reused
     std::shared_ptr<const void> strings;  // of the lookup that ran the task
     std::string error;                    // the first problem this task saw
@@ -148,7 +147,9 @@ void run_dwarf(std::vector<Module>& modules, unsigned threads, size_t min_split,
     for (size_t i = 0; i < n; ++i) by_unit[dwarf->unit_of(m.lookup_addresses[i])].push_back(static_cast<uint32_t>(i));
     std::vector<std::vector<uint32_t>*> units;
     for (auto& [unit, indices] : by_unit) units.push_back(&indices);
-    std::ranges::sort(units, [](auto* a, auto* b) { return a->size() != b->size() ? a->size() > b->size() : a->front() < b->front(); });
+    std::ranges::sort(units, [](auto* a, auto* b) {
+      return a->size() != b->size() ? a->size() > b->size() : a->front() < b->front();
+    });
     std::vector<std::vector<uint32_t>> parts(std::min<size_t>(threads, units.size()));
     for (auto* unit : units) {
       auto lightest = std::ranges::min_element(parts, {}, &std::vector<uint32_t>::size);
@@ -177,8 +178,7 @@ void run_dwarf(std::vector<Module>& modules, unsigned threads, size_t min_split,
         current = task.module;
         std::string error;
         dwarf = DwarfLookup::open(current->dwarf_file->file->bytes().data(), current->dwarf_file->file->bytes().size(),
-                                  current->dwarf_file->path(),
-                                  current->dwp_path, error);
+                                  current->dwarf_file->path(), current->dwp_path, error);
         if (!dwarf) task.error = error;
       }
       if (!dwarf) continue;
@@ -301,8 +301,8 @@ class FunctionInterner {
   const std::vector<DemangledName>& demangled_;
   const std::vector<std::string_view>& files_;
   const std::vector<uint8_t>& no_symbol_;  // per name id
-  std::vector<StringId> file_ids_;  // interned lazily
-  IdMap<uint64_t> ids_;  // (name id << 32 | file id) -> FunctionId
+  std::vector<StringId> file_ids_;         // interned lazily
+  IdMap<uint64_t> ids_;                    // (name id << 32 | file id) -> FunctionId
   // Keys view strings that outlive the interner (chains, symbol tables, demangled_).
   std::unordered_map<std::pair<std::string_view, std::string_view>, FunctionId, ViewPairHash> by_name_;
 };
@@ -414,7 +414,8 @@ void collect_dwarf_addresses(const Profile& p, std::vector<Module>& modules, con
       if (ok) m.lookup_addresses.push_back(a);
     }
     std::ranges::sort(m.lookup_addresses);
-    m.lookup_addresses.erase(std::unique(m.lookup_addresses.begin(), m.lookup_addresses.end()), m.lookup_addresses.end());
+    m.lookup_addresses.erase(std::unique(m.lookup_addresses.begin(), m.lookup_addresses.end()),
+                             m.lookup_addresses.end());
   }
 }
 
@@ -425,8 +426,8 @@ void name_by_function_start(const Profile& p, Module& m, const Location& locatio
                             ViewNumbering& names, ViewNumbering& files, std::vector<RawFrame>& frames) {
   if (!m.functions) {
     std::string error;  // a file without usable FDEs just leaves its addresses unnamed
-    m.functions = FunctionRanges::read(m.binary->file->bytes().data(), m.binary->file->bytes().size(),
-                                       m.binary->path(), error);
+    m.functions =
+        FunctionRanges::read(m.binary->file->bytes().data(), m.binary->file->bytes().size(), m.binary->path(), error);
   }
   const FunctionRange* f = m.functions->find(a);
   if (!f) return;
@@ -458,7 +459,8 @@ void resolve_location(const Profile& p, Module& m, uint32_t loc, const std::vect
   }
   if (chain && !chain->empty()) {
     // Neither DWARF nor a symbol naming the function means unknown, whatever the line table says.
-    if (chain->back().function.empty() && !symbol) return name_by_function_start(p, m, location, a, unnamed, names, files, frames);
+    if (chain->back().function.empty() && !symbol)
+      return name_by_function_start(p, m, location, a, unnamed, names, files, frames);
     for (size_t i = 0; i < chain->size(); ++i) {
       const InlineFrame& f = (*chain)[i];
       std::string_view name = f.function;
@@ -529,7 +531,8 @@ SymbolizeReport symbolize_profile(Profile& p, const SymbolizeOptions& options, D
   std::vector<Module> modules = group_by_module(p);
   locate_files(modules, find_main_module(p, modules, options.binary), options, diag);
   collect_dwarf_addresses(p, modules, is_leaf);
-  unsigned threads = options.threads ? options.threads : std::min(2u, std::max(1u, std::thread::hardware_concurrency()));
+  unsigned threads =
+      options.threads ? options.threads : std::min(2u, std::max(1u, std::thread::hardware_concurrency()));
   run_dwarf(modules, threads, options.parallel_min_addresses, diag);
   resolve_and_intern(p, modules, is_leaf, threads);
   report_modules(modules, report, diag);

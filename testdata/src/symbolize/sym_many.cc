@@ -7,10 +7,18 @@
 
 #include <cstdio>
 
-namespace many_a { void run(); }
-namespace many_b { void run(); }
-namespace many_c { void run(); }
-namespace many_d { void run(); }
+namespace many_a {
+void run();
+}
+namespace many_b {
+void run();
+}
+namespace many_c {
+void run();
+}
+namespace many_d {
+void run();
+}
 
 int main(int argc, char** argv) {
   if (argc < 2) {

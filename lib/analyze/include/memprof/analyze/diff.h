@@ -20,11 +20,11 @@ struct DiffOptions {
 
 struct DiffRow {
   std::string name;
-  std::vector<double> values;  // one per dump, in series order
-  double before = 0;           // first dump
-  double after = 0;            // last dump
-  double delta = 0;            // after - before
-  bool is_new = false;         // absent in the first dump (BASE), present in the last (NEW)
+  std::vector<double> values;    // one per dump, in series order
+  double before = 0;             // first dump
+  double after = 0;              // last dump
+  double delta = 0;              // after - before
+  bool is_new = false;           // absent in the first dump (BASE), present in the last (NEW)
   bool grew_every_step = false;  // series of 3+: grew between every pair of consecutive dumps
 };
 

@@ -40,9 +40,9 @@ struct FlameNode {
   StringId name;  // in FlameTree::strings; "" at the root
   bool inlined = false;
   uint32_t parent = UINT32_MAX;
-  uint32_t depth = 0;          // the root is 0
-  NodeAmounts after;           // NEW, or the only profile
-  NodeAmounts before;          // BASE, zero unless differential
+  uint32_t depth = 0;              // the root is 0
+  NodeAmounts after;               // NEW, or the only profile
+  NodeAmounts before;              // BASE, zero unless differential
   std::vector<uint32_t> children;  // sorted by name, so layouts are deterministic
 };
 
@@ -73,8 +73,7 @@ struct FlameTree {
 SampleType companion_type(SampleType type);
 
 FlameTree build_flame_tree(const FrameProfile& profile, const FlameTreeOptions& options);
-FlameTree build_diff_flame_tree(const FrameProfile& base, const FrameProfile& now,
-                                const FlameTreeOptions& options);
+FlameTree build_diff_flame_tree(const FrameProfile& base, const FrameProfile& now, const FlameTreeOptions& options);
 
 // A stack present in BASE with a positive value and absent (or zero) in NEW; frames root first
 // (allocation site first when reversed, like the tree).

@@ -68,7 +68,7 @@ struct FrameProfile {
   std::vector<FrameId> import_frames(const FrameProfile& other);
 
  private:
-  IdMap<uint64_t> frame_index_;  // (name id << 1 | inlined) -> FrameId
+  IdMap<uint64_t> frame_index_;            // (name id << 1 | inlined) -> FrameId
   std::vector<uint32_t> sample_of_stack_;  // stack id -> index into samples
 };
 

@@ -26,9 +26,9 @@ struct TopTable {
   SampleType sample_type = SampleType::inuse_space;
   double total = 0;
   double total_objects = 0;
-  double total_samples = 0;   // sampled objects behind `total`
+  double total_samples = 0;    // sampled objects behind `total`
   uint64_t sample_period = 0;  // > 1: values are estimates from sampled counts
-  std::vector<TopRow> rows;  // sorted by flat (then cum, then name), descending
+  std::vector<TopRow> rows;    // sorted by flat (then cum, then name), descending
 };
 
 enum class TopOrder : uint8_t { flat, cum };

@@ -18,14 +18,14 @@
 #define MEMPROF_CONTROL_READ_TIMEOUT_MS 5000
 
 /* Environment read by the library (all optional). */
-#define MEMPROF_ENV_CONTROL_DIR "MEMPROF_CONTROL_DIR"   /* socket directory override */
-#define MEMPROF_ENV_OUT "MEMPROF_OUT"                   /* dump directory */
+#define MEMPROF_ENV_CONTROL_DIR "MEMPROF_CONTROL_DIR"         /* socket directory override */
+#define MEMPROF_ENV_OUT "MEMPROF_OUT"                         /* dump directory */
 #define MEMPROF_ENV_MIN_INTERVAL_MS "MEMPROF_MIN_INTERVAL_MS" /* default 1000 */
-#define MEMPROF_ENV_MIN_FREE_MB "MEMPROF_MIN_FREE_MB"   /* free space kept on the dump fs, default 64 */
-#define MEMPROF_ENV_LOG "MEMPROF_LOG"                   /* "1": one stderr line per request */
-#define MEMPROF_ENV_EVERY_MS "MEMPROF_EVERY_MS"         /* timed dumps, 0 = off */
-#define MEMPROF_ENV_STATS "MEMPROF_STATS"               /* "1": stats JSON next to each dump */
-#define MEMPROF_ENV_MANIFEST "MEMPROF_MANIFEST"         /* append one JSON line per dump here */
+#define MEMPROF_ENV_MIN_FREE_MB "MEMPROF_MIN_FREE_MB"         /* free space kept on the dump fs, default 64 */
+#define MEMPROF_ENV_LOG "MEMPROF_LOG"                         /* "1": one stderr line per request */
+#define MEMPROF_ENV_EVERY_MS "MEMPROF_EVERY_MS"               /* timed dumps, 0 = off */
+#define MEMPROF_ENV_STATS "MEMPROF_STATS"                     /* "1": stats JSON next to each dump */
+#define MEMPROF_ENV_MANIFEST "MEMPROF_MANIFEST"               /* append one JSON line per dump here */
 /* The pid memprof record started; in its descendants (which inherit LD_PRELOAD) the library
  * stays quiet when it has nothing to control, so a shell the program runs prints nothing. */
 #define MEMPROF_ENV_MAIN_PID "MEMPROF_MAIN_PID"

@@ -26,7 +26,8 @@ struct PprofOptions {
   // so pprof's rows match memprof's; off for --no-symbolize, where pprof resolves addresses.
   bool name_unsymbolized = true;
   int gzip_level = 1;
-  int64_t time_nanos = 0;  // when the profile was taken (the dump's mtime), 0 if unknown       // zlib level; 1 is within 10% of 6's size on heap profiles, 4x faster
+  int64_t time_nanos = 0;  // when the profile was taken (the dump's mtime), 0 if unknown       // zlib level; 1 is
+                           // within 10% of 6's size on heap profiles, 4x faster
 };
 
 // Several profiles (several dumps) become one pprof profile; pprof sums samples by name.

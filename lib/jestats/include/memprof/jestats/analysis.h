@@ -65,19 +65,19 @@ struct StatsAnalysis {
   uint64_t allocated = 0, active = 0, mapped = 0;
   std::optional<uint64_t> metadata, metadata_thp, resident, retained;
   uint64_t page_size = 4096;
-  double fragmentation = 0;            // (active - allocated) / active
+  double fragmentation = 0;  // (active - allocated) / active
   std::optional<double> resident_over_active;
   std::optional<double> metadata_share;  // metadata / resident
   uint64_t dirty_bytes = 0, muzzy_bytes = 0;
   std::optional<uint64_t> tcache_bytes;
-  std::vector<ArenaRow> arenas;        // numbered arenas, when more than one
-  std::vector<BinStats> bins;          // by wasted bytes, largest first
+  std::vector<ArenaRow> arenas;  // numbered arenas, when more than one
+  std::vector<BinStats> bins;    // by wasted bytes, largest first
   uint64_t bins_wasted = 0;
   LargeSummary large;
   ExtentSummary extents;
   std::vector<std::pair<std::string, std::string>> tuning;  // opt.* that matter, in a fixed order
   std::vector<Finding> findings;
-  ProfilingState profiling;                    // opt.prof / prof.active / lg_prof_sample
+  ProfilingState profiling;                     // opt.prof / prof.active / lg_prof_sample
   std::optional<ProfilingCost> profiling_cost;  // when profiling is on
 };
 

@@ -24,7 +24,7 @@ struct JsonValue {
   std::string text;  // number text or decoded string
   std::vector<JsonValue> items;
   std::vector<std::pair<std::string, JsonValue>> members;
-  size_t line = 0;   // where the value starts, for messages
+  size_t line = 0;  // where the value starts, for messages
 
   JsonValue();
   ~JsonValue();

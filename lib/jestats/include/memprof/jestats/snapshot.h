@@ -17,11 +17,11 @@ namespace memprof::jestats {
 
 // One small size class ("bin"): its geometry and how full its slabs are.
 struct BinStats {
-  uint64_t size = 0;         // region size in bytes
-  uint64_t nregs = 0;        // regions per slab
-  uint64_t slab_size = 0;    // bytes per slab (0 when the input does not say)
-  uint64_t curregs = 0;      // regions in use (including those held in thread caches)
-  uint64_t curslabs = 0;     // slabs in use
+  uint64_t size = 0;                      // region size in bytes
+  uint64_t nregs = 0;                     // regions per slab
+  uint64_t slab_size = 0;                 // bytes per slab (0 when the input does not say)
+  uint64_t curregs = 0;                   // regions in use (including those held in thread caches)
+  uint64_t curslabs = 0;                  // slabs in use
   std::optional<uint64_t> nonfull_slabs;  // jemalloc 5.2+
   uint64_t nmalloc = 0;
   uint64_t ndalloc = 0;
@@ -60,8 +60,8 @@ struct ArenaStats {
   std::optional<uint64_t> tcache_bytes;
   std::optional<uint64_t> small_allocated, large_allocated;
   std::optional<int64_t> dirty_decay_ms, muzzy_decay_ms;
-  std::vector<BinStats> bins;       // only size classes with nmalloc > 0 in text input
-  std::vector<LargeStats> large;    // only size classes ever used
+  std::vector<BinStats> bins;     // only size classes with nmalloc > 0 in text input
+  std::vector<LargeStats> large;  // only size classes ever used
   std::vector<ExtentStats> extents;
 };
 

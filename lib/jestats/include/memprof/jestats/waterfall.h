@@ -5,8 +5,8 @@
 // cause, so the steps always add up to RSS. RSS comes from --rss or a smaps/smaps_rollup file.
 //
 //   uint64_t rss = read_smaps_rss("/proc/1234/smaps_rollup");
-//   Waterfall w = build_waterfall(profiled_bytes, snapshot, rss, estimate_profiling_cost(profile, geometry_of(snapshot)));
-//   for (const WaterfallStep& s : w.steps) ... s.level, s.delta, s.share_of_rss, s.cause
+//   Waterfall w = build_waterfall(profiled_bytes, snapshot, rss, estimate_profiling_cost(profile,
+//   geometry_of(snapshot))); for (const WaterfallStep& s : w.steps) ... s.level, s.delta, s.share_of_rss, s.cause
 #pragma once
 
 #include <cstdint>
@@ -21,9 +21,9 @@
 namespace memprof::jestats {
 
 struct WaterfallStep {
-  std::string name;     // "profiled", "profiler", "allocated", "active", "resident", "rss"
-  int64_t level = 0;    // bytes at this level
-  int64_t delta = 0;    // level minus the previous level (the first step: its level)
+  std::string name;         // "profiled", "profiler", "allocated", "active", "resident", "rss"
+  int64_t level = 0;        // bytes at this level
+  int64_t delta = 0;        // level minus the previous level (the first step: its level)
   double share_of_rss = 0;  // delta / rss
   std::string cause;
 };
@@ -31,11 +31,12 @@ struct WaterfallStep {
 struct Waterfall {
   uint64_t rss = 0;
   std::vector<WaterfallStep> steps;
-  std::vector<Finding> findings;  // profiling_overhead when the profiler's cost is > 10% of allocated
+  std::vector<Finding> findings;   // profiling_overhead when the profiler's cost is > 10% of allocated
   std::vector<std::string> notes;  // profiling state (off, inactive)
 };
 
-Waterfall build_waterfall(double profiled_bytes, const StatsSnapshot& snap, uint64_t rss, const ProfilingCost& cost = {});
+Waterfall build_waterfall(double profiled_bytes, const StatsSnapshot& snap, uint64_t rss,
+                          const ProfilingCost& cost = {});
 
 // Sums the "Rss:" lines (kB) of a /proc/PID/smaps or smaps_rollup file. Throws InputError when
 // there are none.

@@ -16,13 +16,13 @@ enum class JemallocLink { dynamic, static_symbols, none };
 
 struct JemallocProbe {
   JemallocLink link = JemallocLink::none;
-  std::string prefix;              // "", "je_", "_rjem_"
+  std::string prefix;  // "", "je_", "_rjem_"
   std::string conf_env = "MALLOC_CONF";
-  uint64_t mallctl = 0;            // symbol values, for static_symbols
+  uint64_t mallctl = 0;  // symbol values, for static_symbols
   uint64_t stats_print = 0;
-  bool exported = false;           // mallctl is in .dynsym (dlsym finds it)
-  std::string file_id;             // "dev:inode" of the executable
-  std::string needed;              // the DT_NEEDED entry, for dynamic
+  bool exported = false;  // mallctl is in .dynsym (dlsym finds it)
+  std::string file_id;    // "dev:inode" of the executable
+  std::string needed;     // the DT_NEEDED entry, for dynamic
 };
 
 // Throws InputError when the file cannot be read; a file that is not ELF (a script) probes as

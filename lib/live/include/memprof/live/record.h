@@ -59,12 +59,12 @@ struct RecordRun {
 RecordRun run_recorded(const RecordPlan& plan);
 
 struct ManifestEntry {
-  std::string file;     // relative to the output directory
+  std::string file;  // relative to the output directory
   uint64_t seq = 0;
   std::string time;     // ISO 8601 UTC
   std::string trigger;  // ctl, timer, signal, interval, high-water, final
   int64_t bytes = -1;
-  std::string stats;    // stats snapshot next to the dump, or ""
+  std::string stats;  // stats snapshot next to the dump, or ""
 };
 
 // Reads OUT/manifest.jsonl, adds the dumps jemalloc wrote by itself (interval, high-water,

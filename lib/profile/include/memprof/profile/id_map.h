@@ -52,11 +52,13 @@ class IdMap {
     if constexpr (kRecent > 0) {
       Slot& recent = recent_[(hash >> 40) & (kRecent - 1)];
       if (recent.id != kNone && recent.key == key) return recent.id;
-      uint32_t id = probe(key, hash, [](uint32_t) { return true; }, make);
+      uint32_t id = probe(
+          key, hash, [](uint32_t) { return true; }, make);
       recent = {key, id};
       return id;
     } else {
-      return probe(key, hash, [](uint32_t) { return true; }, make);
+      return probe(
+          key, hash, [](uint32_t) { return true; }, make);
     }
   }
 

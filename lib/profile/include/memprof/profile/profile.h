@@ -49,8 +49,8 @@ struct Line {
 };
 
 struct Location {
-  uint64_t address = 0;  // as in the dump: a return address except for a leaf
-  MappingId mapping;     // invalid when no mapping contains the address
+  uint64_t address = 0;     // as in the dump: a return address except for a leaf
+  MappingId mapping;        // invalid when no mapping contains the address
   std::vector<Line> lines;  // empty until symbolized, and when no symbol covers the address
 };
 
@@ -91,8 +91,8 @@ std::string_view dump_format_name(DumpFormat format);
 struct DumpName {
   std::string prefix;
   std::optional<uint64_t> pid;
-  std::optional<uint64_t> seq;  // orders dumps of one process in time
-  char kind = 0;                // 'i' interval, 'm' manual, 'u' high-water mark, 'f' final, 0 unknown
+  std::optional<uint64_t> seq;       // orders dumps of one process in time
+  char kind = 0;                     // 'i' interval, 'm' manual, 'u' high-water mark, 'f' final, 0 unknown
   std::optional<uint64_t> kind_seq;  // N in iN/mN/uN
 };
 std::string_view dump_kind_name(char kind);
@@ -105,7 +105,7 @@ struct EmbeddedSymbol {
   std::vector<StringId> names;  // demangled full names, outermost (caller) first, as jeprof lists them
 };
 struct EmbeddedSymbols {
-  std::string binary;                  // the section's "binary=" line, if any
+  std::string binary;                   // the section's "binary=" line, if any
   std::vector<EmbeddedSymbol> symbols;  // sorted by address, unique
 };
 

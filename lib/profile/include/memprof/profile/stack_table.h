@@ -26,7 +26,8 @@ class BasicStackTable {
     uint64_t hash = frames.size();
     for (FrameT f : frames) hash = mix_hash(hash ^ f.value());
     uint32_t id = index_.find_or_insert(
-        hash_tag(hash), [&](uint32_t candidate) { return std::ranges::equal(this->frames(StackId{candidate}), frames); },
+        hash_tag(hash),
+        [&](uint32_t candidate) { return std::ranges::equal(this->frames(StackId{candidate}), frames); },
         [&] {
           if (frames_.size() + frames.size() > UINT32_MAX) throw std::length_error("too many stack frames");
           frames_.insert(frames_.end(), frames.begin(), frames.end());
@@ -47,7 +48,7 @@ class BasicStackTable {
  private:
   std::vector<FrameT> frames_;
   std::vector<uint32_t> offsets_;  // stack i is frames_[offsets_[i], offsets_[i + 1])
-  IdMap<uint32_t> index_;  // keyed by hash_tag; the frames live in frames_
+  IdMap<uint32_t> index_;          // keyed by hash_tag; the frames live in frames_
 };
 
 using StackTable = BasicStackTable<LocationId>;

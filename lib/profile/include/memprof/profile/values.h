@@ -14,14 +14,11 @@
 namespace memprof {
 
 enum class SampleType : uint8_t { inuse_objects, inuse_space, alloc_objects, alloc_space };
-inline constexpr std::array<SampleType, 4> kAllSampleTypes = {
-    SampleType::inuse_objects, SampleType::inuse_space, SampleType::alloc_objects,
-    SampleType::alloc_space};
+inline constexpr std::array<SampleType, 4> kAllSampleTypes = {SampleType::inuse_objects, SampleType::inuse_space,
+                                                              SampleType::alloc_objects, SampleType::alloc_space};
 
 std::string_view sample_type_name(SampleType type);
-inline bool is_bytes(SampleType type) {
-  return type == SampleType::inuse_space || type == SampleType::alloc_space;
-}
+inline bool is_bytes(SampleType type) { return type == SampleType::inuse_space || type == SampleType::alloc_space; }
 
 // Counts exactly as written in the dump. Signed: legacy writers print them signed.
 struct RawCounts {

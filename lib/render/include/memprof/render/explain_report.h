@@ -7,11 +7,10 @@
 
 #include <string>
 
-#include "memprof/render/format.h"
 #include "memprof/jestats/waterfall.h"
+#include "memprof/render/format.h"
 
 namespace memprof::render {
-
 
 std::string render_explain(const jestats::Waterfall& waterfall, Format format);
 

@@ -17,16 +17,16 @@ struct FlameBox {
   static constexpr uint32_t kMerged = UINT32_MAX;
   uint32_t node = kMerged;  // tree node, or kMerged for an "N small frames" box
   uint32_t parent_box = UINT32_MAX;
-  uint32_t depth = 0;       // 0 is the root ("all")
+  uint32_t depth = 0;         // 0 is the root ("all")
   uint32_t merged_count = 0;  // frames folded into a kMerged box
-  double x = 0;             // pixels from the left edge of the graph area
+  double x = 0;               // pixels from the left edge of the graph area
   double width = 0;
-  double value = 0;         // the amount the width stands for
+  double value = 0;  // the amount the width stands for
 };
 
 struct FlameLayoutOptions {
-  double width = 1180;     // pixels of the graph area
-  double min_width = 0.1;  // pixels
+  double width = 1180;      // pixels of the graph area
+  double min_width = 0.1;   // pixels
   bool use_before = false;  // widths from BASE (the --negate mirror graph)
 };
 

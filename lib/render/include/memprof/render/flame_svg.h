@@ -25,23 +25,23 @@ struct FlameInput {
 };
 
 struct FlameSvgOptions {
-  std::string title;     // "" picks a default from the kind of graph
+  std::string title;  // "" picks a default from the kind of graph
   std::string subtitle;
-  double width = 1200;   // pixels of the whole image
+  double width = 1200;  // pixels of the whole image
   double min_width = 0.1;
   bool min_width_percent = false;  // min_width is a percentage of the graph width
   Palette palette = Palette::mem;
-  bool icicle = false;   // initial orientation: root at the top
+  bool icicle = false;                  // initial orientation: root at the top
   std::vector<FlameInput> inputs;       // NEW (or the only dumps)
   std::vector<FlameInput> base_inputs;  // BASE, differential only
   uint64_t sample_period = 0;
 
   // Differential graphs.
-  bool negate = false;      // widths from BASE: the mirror graph, where vanished stacks show
-  bool self_delta = false;  // colour by a frame's own change, not its subtree's
-  double min_delta = 0;     // changes smaller than this are drawn neutral
+  bool negate = false;             // widths from BASE: the mirror graph, where vanished stacks show
+  bool self_delta = false;         // colour by a frame's own change, not its subtree's
+  double min_delta = 0;            // changes smaller than this are drawn neutral
   bool min_delta_percent = false;  // min_delta is a percentage of the largest total
-  analyze::Disappeared gone;  // stacks of BASE absent from NEW
+  analyze::Disappeared gone;       // stacks of BASE absent from NEW
 
   size_t box_warning_threshold = 50000;
 };

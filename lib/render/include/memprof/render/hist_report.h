@@ -10,11 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "memprof/render/format.h"
 #include "memprof/analyze/size_hist.h"
+#include "memprof/render/format.h"
 
 namespace memprof::render {
-
 
 struct HistReport {
   analyze::SizeHistogram total;

@@ -19,7 +19,7 @@ struct InfoEntry {
   std::string path;
   analyze::DumpSummary summary;
   std::optional<DumpName> name;
-  std::optional<symbolize::SymbolizeReport> symbols;  // with --symbols
+  std::optional<symbolize::SymbolizeReport> symbols;     // with --symbols
   std::optional<jestats::ProfilingCost> profiling_cost;  // what profiling itself holds (estimate)
 };
 

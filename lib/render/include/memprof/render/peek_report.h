@@ -13,7 +13,6 @@
 namespace memprof::render {
 
 std::string render_peek(const std::vector<analyze::PeekEntry>& entries, const std::string& pattern, double total,
-                        double total_objects,
-                        const ReportContext& context, const ReportStyle& style, Format format);
+                        double total_objects, const ReportContext& context, const ReportStyle& style, Format format);
 
 }  // namespace memprof::render

@@ -21,7 +21,7 @@ struct ReportContext {
   std::vector<uint64_t> sample_periods;  // when dumps with different periods were summed
   SampleType sample_type = SampleType::inuse_space;
   std::optional<double> unfiltered_total;  // when filters removed stacks: the dumps' own total
-  std::string frame_label = "function";  // what a row names: function, line, file, module, address
+  std::string frame_label = "function";    // what a row names: function, line, file, module, address
 };
 
 struct ReportStyle {

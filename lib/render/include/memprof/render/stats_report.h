@@ -11,12 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "memprof/render/format.h"
 #include "memprof/jestats/analysis.h"
 #include "memprof/jestats/snapshot.h"
+#include "memprof/render/format.h"
 
 namespace memprof::render {
-
 
 struct StatsEntry {
   jestats::StatsSnapshot snapshot;

@@ -51,10 +51,10 @@ struct Series {
   uint64_t sample_period = 0;  // of the last dump; 1 when every allocation was recorded
   bool sampled = false;        // any dump sampled with a period above one byte
   bool has_accum_data = false;
-  std::vector<double> totals;          // per dump: the sum over sites (after filters)
+  std::vector<double> totals;  // per dump: the sum over sites (after filters)
   std::vector<double> total_bytes, total_objects, total_variance;
-  std::vector<SiteSeries> sites;       // in order of first appearance
-  analyze::FrameProfile merged;        // SeriesOptions::merged only
+  std::vector<SiteSeries> sites;  // in order of first appearance
+  analyze::FrameProfile merged;   // SeriesOptions::merged only
 
   // What the engine did, for --verbose style notes and the benchmarks.
   size_t unique_stacks = 0;

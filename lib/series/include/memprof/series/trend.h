@@ -22,9 +22,9 @@ struct TrendOptions {
   // final total per step.
   std::optional<double> min_slope;
   bool min_slope_per_hour = false;
-  double anomaly_threshold = 5;   // robust z-score of a step change
-  size_t spike_window = 3;        // a jump that returns within this many steps is a spike
-  std::optional<double> limit;    // --limit: forecast when the total reaches it
+  double anomaly_threshold = 5;  // robust z-score of a step change
+  size_t spike_window = 3;       // a jump that returns within this many steps is a spike
+  std::optional<double> limit;   // --limit: forecast when the total reaches it
 };
 
 struct TrendStats {
@@ -33,7 +33,7 @@ struct TrendStats {
   std::optional<double> slope_per_hour;  // with times
   MannKendall mk;
   double grew_fraction = 0;  // share of steps in which the value grew
-  double noise = 0;  // sampling standard error of last - first (0 when not sampled)
+  double noise = 0;          // sampling standard error of last - first (0 when not sampled)
 };
 
 struct TrendRow {
@@ -49,7 +49,7 @@ struct AnomalySite {
 };
 
 struct Anomaly {
-  size_t step = 0;  // the change from dump step-1 to dump step
+  size_t step = 0;   // the change from dump step-1 to dump step
   std::string kind;  // "spike", "step" or "drop"
   double delta = 0;
   double z = 0;
@@ -57,8 +57,8 @@ struct Anomaly {
 };
 
 struct ForecastItem {
-  std::string name;  // "total" or a leak suspect
-  double slope = 0;  // per hour with times, else per step
+  std::string name;           // "total" or a leak suspect
+  double slope = 0;           // per hour with times, else per step
   std::optional<double> eta;  // hours (with times) or steps until the limit; none when not growing
 };
 

@@ -15,8 +15,8 @@
 
 #include <cstddef>
 #include <span>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "memprof/profile/diagnostics.h"
@@ -32,8 +32,8 @@ struct SymbolizeOptions {
   // --alloc-wrapper: RE2 patterns searched in short function names ("^xmalloc$"); frames they
   // match are trimmed like the built-in wrappers (builtin_alloc_wrappers()).
   std::vector<std::string> alloc_wrappers;
-  bool use_dwarf = true;                  // file:line and inline chains (slower on huge DWARF)
-  unsigned threads = 0;                   // DWARF lookup threads; 0: up to 2 (hardware permitting)
+  bool use_dwarf = true;  // file:line and inline chains (slower on huge DWARF)
+  unsigned threads = 0;   // DWARF lookup threads; 0: up to 2 (hardware permitting)
   // A module's DWARF work is split across threads from this many unique addresses on (below it,
   // opening a second DWARF context costs more than it saves). Tests lower it.
   size_t parallel_min_addresses = 512;
@@ -60,13 +60,13 @@ struct TrimmedFunction {
 
 // Per module, for `memprof info --symbols`.
 struct ModuleReport {
-  std::string dump_path;    // as named in the dump
-  std::string used_path;    // the file actually read, empty when none was found or it did not match
-  std::string build_id;     // hex
-  std::string symbol_source;  // "symtab", "dynsym", "symtab+DWARF", "debug file ...", "none"
-  size_t addresses = 0;     // unique addresses of the dump inside this module
-  size_t resolved = 0;      // of those, with a function name
-  size_t dwarf_parts = 0;   // threads' shares of its DWARF lookups (0: no DWARF, 1: not split)
+  std::string dump_path;              // as named in the dump
+  std::string used_path;              // the file actually read, empty when none was found or it did not match
+  std::string build_id;               // hex
+  std::string symbol_source;          // "symtab", "dynsym", "symtab+DWARF", "debug file ...", "none"
+  size_t addresses = 0;               // unique addresses of the dump inside this module
+  size_t resolved = 0;                // of those, with a function name
+  size_t dwarf_parts = 0;             // threads' shares of its DWARF lookups (0: no DWARF, 1: not split)
   std::vector<std::string> problems;  // "not found", "does not match the dump", ...
 };
 
@@ -74,7 +74,7 @@ struct SymbolizeReport {
   std::vector<ModuleReport> modules;
   size_t addresses = 0;
   size_t resolved = 0;
-  size_t trimmed_frames = 0;  // allocator and wrapper frames removed from stacks
+  size_t trimmed_frames = 0;             // allocator and wrapper frames removed from stacks
   std::vector<TrimmedFunction> trimmed;  // the same frames by function, most first
 };
 
