@@ -17,6 +17,7 @@
 #include "memprof/profile/byte_size.h"
 #include "memprof/profile/diagnostics.h"
 #include "memprof/render/json_writer.h"
+#include "option_types.h"
 #include "output.h"
 
 namespace memprof::cli {
@@ -26,7 +27,7 @@ namespace {
 struct CtlOptions {
   std::string target;
   std::vector<std::string> request;
-  std::string format = "text";
+  render::Format format = render::Format::text;
   int timeout_ms = 60000;
   bool list = false;
   bool gdb = false;
@@ -94,7 +95,7 @@ int run_list(const CtlOptions& o) {
     out += fmt::format("{:>8}  {:<16} {:<9} {}\n", p.pid, p.command, active, p.socket);
   }
   json.end_array();
-  write_stdout(o.format == "json" ? json.take() : out);
+  write_stdout(o.format == render::Format::json ? json.take() : out);
   return kExitOk;
 }
 
@@ -134,11 +135,11 @@ int run_ctl(const CtlOptions& o) {
   live::ControlAnswer a = live::control_request(socket, line, o.timeout_ms);
   const std::string& command = o.request.front();
   if (!a.ok) {
-    if (o.format == "json") write_stdout(a.line + "\n");
+    if (o.format == render::Format::json) write_stdout(a.line + "\n");
     print_error(fmt::format("{} refused '{}': {}: {}", o.target, line, a.error, a.message));
     return a.error == "bad_request" ? kExitError : kExitLimitExceeded;
   }
-  if (o.format == "json") write_stdout(a.line + "\n");
+  if (o.format == render::Format::json) write_stdout(a.line + "\n");
   else write_stdout(command == "stats" ? stats_json(a) : answer_text(command, a, o.target));
   return kExitOk;
 }
@@ -151,9 +152,8 @@ RunCommand add_ctl_command(CLI::App& app) {
   cmd->add_option("target", o->target, "PID, or the path of a control socket");
   cmd->add_option("command", o->request,
                   "status | activate | deactivate | dump | reset [LG_SAMPLE] | stats | gdump on|off");
-  cmd->add_option("--format", o->format, "Output format (json: the process's answer line)")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
+  add_format_option(*cmd, o->format, {render::Format::text, render::Format::json}, "--format",
+                    "Output format (json: the process's answer line)");
   cmd->add_option("--timeout", o->timeout_ms, "Milliseconds to wait for the answer")->capture_default_str();
   cmd->add_flag("--list", o->list, "List this user's processes that have a control socket");
   cmd->add_flag("--gdb", o->gdb,
