@@ -123,6 +123,7 @@ StatsSnapshot snapshot_from_json(const JsonValue& doc, const std::string& path, 
   const JsonValue* geometry = je->find("arenas");
   s.narenas = u64(geometry, "narenas");
   s.page_size = u64(geometry, "page");
+  if (s.page_size == 0) s.page_size.reset();  // no page is 0 bytes: read as absent (4096 assumed)
 
   const JsonValue* stats = je->find("stats");
   if (!stats || !stats->find("allocated") || !stats->find("active"))

@@ -272,6 +272,7 @@ class BlockParser {
     }
     if (text.starts_with("Page size:") && tokens.size() >= 3) {
       snap_.page_size = to_u64(tokens[2]);
+      if (snap_.page_size == 0) fail("a page size in bytes (jemalloc's pages are 4 KiB or larger)", tokens[2]);
       return;
     }
     if (text.starts_with("Background threads:") && tokens.size() >= 3) {
