@@ -152,10 +152,29 @@ bool MapsAttributes::add(std::string_view line) {
 
 std::string_view MapsAttributes::substitute(std::string_view line, std::string& scratch) const {
   if (values_.empty() || line.find('$') == std::string_view::npos) return line;
+  // Values may name other attributes, so each pass can double the line (a=$b$b, b=$c$c, ...):
+  // one linear pass per attribute, and no line beyond any real path's length.
+  constexpr size_t kMaxSubstituted = 16384;
   scratch.assign(line);
+  std::string next;
   for (const auto& [name, value] : values_) {
-    for (size_t at = scratch.find(name); at != std::string::npos; at = scratch.find(name, at + value.size()))
-      scratch.replace(at, name.size(), value);
+    if (scratch.find('$') == std::string::npos) break;
+    next.clear();
+    size_t from = 0;
+    bool found = false;
+    for (size_t at = scratch.find(name); at != std::string::npos && next.size() <= kMaxSubstituted;
+         at = scratch.find(name, from)) {
+      next.append(scratch, from, at - from).append(value);
+      from = at + name.size();
+      found = true;
+    }
+    if (!found) continue;
+    next.append(scratch, from);
+    scratch.swap(next);
+    if (scratch.size() > kMaxSubstituted) {
+      scratch.resize(kMaxSubstituted);
+      break;
+    }
   }
   return scratch;
 }
