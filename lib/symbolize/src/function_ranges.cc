@@ -102,7 +102,8 @@ std::optional<uint8_t> cie_encoding(const uint8_t* data, size_t size, size_t cie
   if (augmentation.find("eh") != std::string::npos) c.fixed(8);
   c.uleb();  // code alignment
   c.sleb();  // data alignment
-  if (version == 1) c.fixed(1); else c.uleb();  // return address register
+  if (version == 1) c.fixed(1);
+  else c.uleb();  // return address register
   if (augmentation.empty() || augmentation[0] != 'z') return c.ok ? std::optional<uint8_t>(0) : std::nullopt;
   c.uleb();  // augmentation data length
   for (char a : augmentation.substr(1)) {
