@@ -102,8 +102,9 @@ std::optional<uint8_t> cie_encoding(const uint8_t* data, size_t size, size_t cie
   if (augmentation.find("eh") != std::string::npos) c.fixed(8);
   c.uleb();  // code alignment
   c.sleb();  // data alignment
+  // The return address register: a byte in version 1, a ULEB128 after.
   if (version == 1) c.fixed(1);
-  else c.uleb();  // return address register
+  else c.uleb();
   if (augmentation.empty() || augmentation[0] != 'z') return c.ok ? std::optional<uint8_t>(0) : std::nullopt;
   c.uleb();  // augmentation data length
   for (char a : augmentation.substr(1)) {
