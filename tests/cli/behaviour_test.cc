@@ -9,31 +9,18 @@
 #include <string>
 #include <vector>
 
-#include "cli.h"
+#include "in_process.h"
 #include "memprof/jestats/json_reader.h"
 #include "memprof/render/diff_report.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
-using memprof::cli::run_cli;
 using memprof::jestats::JsonReader;
 using memprof::jestats::JsonValue;
+using memprof::test::run;
+using memprof::test::Run;
 
 namespace {
-
-struct Run {
-  int status = -1;
-  std::string out, err;
-};
-
-Run run(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  Run r;
-  r.status = run_cli(args, out, err);
-  r.out = out.str();
-  r.err = err.str();
-  return r;
-}
 
 JsonValue json_of(const Run& r) {
   INFO("stderr: " << r.err);

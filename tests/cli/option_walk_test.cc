@@ -13,27 +13,14 @@
 #include <thread>
 #include <vector>
 
-#include "cli.h"
+#include "in_process.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
-using memprof::cli::run_cli;
+using memprof::test::run;
+using memprof::test::Run;
 
 namespace {
-
-struct Run {
-  int status = -1;
-  std::string out, err;
-};
-
-Run run(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  Run r;
-  r.status = run_cli(args, out, err);
-  r.out = out.str();
-  r.err = err.str();
-  return r;
-}
 
 struct HelpOption {
   std::string name;  // --long
