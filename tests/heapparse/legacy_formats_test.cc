@@ -9,10 +9,12 @@
 #include <cmath>
 #include <string>
 
+#include "error_of.h"
 #include "memprof/heapparse/parse_dump.h"
 #include "memprof/profile/diagnostics.h"
 
 using namespace memprof;
+using memprof::test::error_of;
 
 namespace {
 
@@ -33,16 +35,6 @@ std::array<int64_t, 4> pprof_totals(const Profile& p) {
     sum[3] += static_cast<int64_t>(s.values[SampleType::alloc_space]);
   }
   return sum;
-}
-
-std::string error_of(std::string_view text) {
-  Diagnostics diag;
-  try {
-    heapparse::parse_dump(text, "bad.heap", diag);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 }  // namespace

@@ -1,23 +1,11 @@
 // Bad input gives one precise message: PATH:LINE:COL: expected X, got 'Y'.
 #include <doctest/doctest.h>
 
+#include "error_of.h"
 #include "memprof/heapparse/parse_dump.h"
 
 using namespace memprof;
-
-namespace {
-
-std::string error_of(std::string_view text) {
-  Diagnostics diag;
-  try {
-    heapparse::parse_dump(text, "bad.heap", diag);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
-}  // namespace
+using memprof::test::error_of;
 
 TEST_CASE("empty file") {
   CHECK(error_of("") == "bad.heap:1:1: expected a 'heap_v2/<period>' or 'heap profile:' header, got end of file");
