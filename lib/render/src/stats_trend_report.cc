@@ -1,0 +1,117 @@
+// `memprof trend` on malloc_stats_print snapshots: one row per allocator figure with its
+// sparkline, slope and anomalous steps. Text (or Markdown) and JSON (memprof-trend(1)).
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "memprof/render/json_writer.h"
+#include "memprof/render/text_table.h"
+#include "memprof/render/trend_report.h"
+#include "memprof/render/units.h"
+
+namespace memprof::render {
+
+namespace {
+
+using series::StatsRow;
+using series::StatsTrend;
+
+std::string value_text(double v, const StatsRow& row, bool exact) {
+  if (row.unit == "ratio") return fmt::format("{:.1f}%", v * 100);
+  return format_value(v, SampleType::inuse_space, exact);
+}
+
+std::string signed_text(double v, const StatsRow& row, bool exact) {
+  if (row.unit == "ratio") return fmt::format("{:+.1f}pp", v * 100);
+  if (std::fabs(v) < 0.5) return "0";
+  return (v > 0 ? "+" : "-") + format_value(std::fabs(v), SampleType::inuse_space, exact);
+}
+
+std::string p_text(double p) { return p >= 0.001 ? fmt::format("{:.3f}", p) : fmt::format("{:.0e}", p); }
+
+std::string text_report(const StatsTrend& t, const ReportStyle& style, Format format) {
+  bool exact = style.exact_bytes;
+  size_t n = t.sources.size();
+  std::string out = fmt::format("Allocator state over {} malloc_stats_print snapshots: {} ... {}", n,
+                                n ? t.sources.front() : "", n ? t.sources.back() : "");
+  if (!t.version.empty()) out += fmt::format(" (jemalloc {})", t.version);
+  out += "\nRates are per snapshot (the statistics carry no times)\n\n";
+  TextTable table({"", "first", "last", "min", "max", "slope/step", "p(up)", "series", "anomalies"},
+                  {Align::left, Align::right, Align::right, Align::right, Align::right, Align::right, Align::right,
+                   Align::left, Align::right});
+  for (const StatsRow& row : t.rows) {
+    const series::TrendStats& s = row.stats;
+    // The sparkline's scale ignores changes below half a unit: a ratio is drawn in percent.
+    std::vector<double> drawn = row.values;
+    if (row.unit == "ratio")
+      for (double& v : drawn) v *= 100;
+    table.add_row({row.name, value_text(s.first, row, exact), value_text(s.last, row, exact),
+                   value_text(s.min, row, exact), value_text(s.max, row, exact),
+                   signed_text(s.slope_per_step, row, exact), p_text(s.mk.p_up), sparkline(drawn, 24),
+                   row.anomalies.empty() ? "" : std::to_string(row.anomalies.size())});
+  }
+  out += format == Format::markdown ? table.render_markdown() : table.render(style.width);
+  size_t count = 0;
+  for (const StatsRow& row : t.rows) count += row.anomalies.size();
+  out += fmt::format("\nAnomalies: {} (steps with robust z-score above the threshold)\n", count);
+  for (const StatsRow& row : t.rows)
+    for (const series::StepAnomaly& a : row.anomalies)
+      out += fmt::format("  {}: step {} ({}): {} {} (z {:.1f})\n", row.name, a.step, t.sources[a.step], a.kind,
+                         signed_text(a.delta, row, exact), a.z);
+  return out;
+}
+
+std::string json_report(const StatsTrend& t) {
+  JsonWriter j;
+  j.begin_object();
+  j.key("input").value("malloc_stats");
+  j.key("version").value(t.version);
+  j.key("snapshots").begin_array();
+  for (const std::string& s : t.sources) j.begin_object().key("source").value(s).end_object();
+  j.end_array();
+  j.key("rows").begin_array();
+  for (const StatsRow& row : t.rows) {
+    const series::TrendStats& s = row.stats;
+    // The sparkline's scale ignores changes below half a unit: a ratio is drawn in percent.
+    std::vector<double> drawn = row.values;
+    if (row.unit == "ratio")
+      for (double& v : drawn) v *= 100;
+    j.begin_object();
+    j.key("name").value(row.name);
+    j.key("unit").value(row.unit);
+    j.key("values").begin_array();
+    for (double v : row.values) j.value(v);
+    j.end_array();
+    j.key("first").value(s.first);
+    j.key("last").value(s.last);
+    j.key("min").value(s.min);
+    j.key("max").value(s.max);
+    j.key("slope_per_step").value(s.slope_per_step);
+    j.key("mann_kendall_s").value(s.mk.s);
+    j.key("p_value").value(s.mk.p_up);
+    j.key("grew_fraction").value(s.grew_fraction);
+    j.key("anomalies").begin_array();
+    for (const series::StepAnomaly& a : row.anomalies) {
+      j.begin_object();
+      j.key("step").value(static_cast<uint64_t>(a.step));
+      j.key("source").value(t.sources[a.step]);
+      j.key("kind").value(a.kind);
+      j.key("delta").value(a.delta);
+      j.key("z").value(a.z);
+      j.end_object();
+    }
+    j.end_array();
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
+  return j.take() + "\n";
+}
+
+}  // namespace
+
+std::string render_stats_trend(const StatsTrend& trend, const ReportStyle& style, Format format) {
+  return format == Format::json ? json_report(trend) : text_report(trend, style, format);
+}
+
+}  // namespace memprof::render
