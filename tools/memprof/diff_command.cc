@@ -32,7 +32,8 @@ int run_diff(DiffCommandOptions& o) {
   if (o.profile.inputs.empty()) o.profile.inputs = newest_dumps(2, diag);
   if (o.profile.inputs.size() < 2) throw InputError("diff needs at least two dumps: BASE NEW (or BASE MID... NEW)");
   std::vector<std::string> ordered;
-  for (series::SeriesDump& d : ordered_series(o.profile.inputs, o.keep_order, diag)) ordered.push_back(std::move(d.path));
+  for (series::SeriesDump& d : ordered_series(o.profile.inputs, o.keep_order, diag))
+    ordered.push_back(std::move(d.path));
   o.profile.inputs = std::move(ordered);
   flush_warnings(diag);
 

@@ -31,9 +31,10 @@ std::vector<series::SeriesDump> ordered_series(const std::vector<std::string>& i
   if (reordered) {
     std::vector<std::string> paths;
     for (const series::SeriesDump& d : dumps) paths.push_back(d.path);
-    diag.warn(fmt::format("dumps taken in jemalloc's (pid, seq) order, not the order given: {} (--keep-order keeps "
-                          "the given order)",
-                          heapparse::describe_series(paths)));
+    diag.warn(
+        fmt::format("dumps taken in jemalloc's (pid, seq) order, not the order given: {} (--keep-order keeps "
+                    "the given order)",
+                    heapparse::describe_series(paths)));
   }
   return dumps;
 }

@@ -24,9 +24,8 @@ ModuleShares leaf_module_shares(const Profile& p) {
 }  // namespace
 
 void warn_missing_maps(std::string_view dump_path, Diagnostics& diag) {
-  diag.warn(
-      fmt::format("{}: no MAPPED_LIBRARIES section (the dump was cut short?): addresses cannot be resolved to names",
-                  dump_path));
+  diag.warn(fmt::format(
+      "{}: no MAPPED_LIBRARIES section (the dump was cut short?): addresses cannot be resolved to names", dump_path));
 }
 
 void warn_unresolved_modules(const symbolize::SymbolizeReport& report, const ModuleShares& shares, Diagnostics& diag) {
