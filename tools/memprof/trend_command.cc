@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include "commands.h"
-#include "memprof/analyze/filters.h"
 #include "memprof/heapparse/input.h"
 #include "memprof/jestats/read_stats.h"
 #include "memprof/render/trend_report.h"
@@ -15,6 +14,7 @@
 #include "option_types.h"
 #include "output.h"
 #include "profile_options.h"
+#include "series_inputs.h"
 
 namespace memprof::cli {
 
@@ -96,33 +96,19 @@ int run_trend(TrendCommandOptions& o) {
     if (!v) throw CLI::ValidationError("--limit", "expects a size such as 2GiB, got '" + *o.limit + "'");
     t.limit = static_cast<double>(*v);
   }
-  series::SeriesOptions s{.type = o.profile.sample_type(),
-                          .frames = {.granularity = o.profile.granularity(),
-                                     .full_names = o.profile.full_names,
-                                     .thread = o.profile.thread},
-                          .filters = o.profile.filters,
-                          .symbols = o.profile.symbols};
+  series::SeriesOptions s = series_options(o.profile);
   if (o.suppressions) {
     heapparse::InputBytes text = heapparse::read_input(*o.suppressions);
     s.suppressions = analyze::parse_suppressions(text.text(), *o.suppressions, diag);
   }
-  std::vector<series::SeriesDump> dumps = series::order_dumps(o.profile.inputs, o.keep_order);
+  std::vector<series::SeriesDump> dumps = ordered_series(o.profile.inputs, o.keep_order, diag);
   series::TimeSource source = series::assign_times(dumps);
   if (t.min_slope_per_hour && source == series::TimeSource::sequence)
     throw InputError(
         "--min-slope per hour needs times, and the dumps' modification times do not increase; "
         "give it per step (e.g. 64KiB/step)");
-  series::Series data;
-  try {
-    data = series::load_series(std::move(dumps), s, diag);
-  } catch (const analyze::RegexError& e) {
-    throw InputError(fmt::format("--focus/--ignore/--hide/--show-from: {}", e.what()));
-  }
+  series::Series data = load_series_checked(std::move(dumps), s, o.fail_leak, diag);
   flush_warnings(diag);
-  if ((s.type == SampleType::alloc_space || s.type == SampleType::alloc_objects) && !data.has_accum_data)
-    throw InputError(
-        "no cumulative allocation data in the dumps (the process ran without MALLOC_CONF=prof_accum:true); "
-        "use --inuse-space or --inuse-objects");
   series::TrendReport report = series::analyze_trend(data, source, t);
 
   render::GateResult gates;

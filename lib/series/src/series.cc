@@ -135,6 +135,7 @@ class SeriesBuilder {
     }
     if (p.embedded_symbols) add_symbolized(index, p, thread, diag);
     else add_raw(index, p, thread);
+    if (!p.embedded_symbols && !p.samples.empty() && !p.has_maps_section) out_.dumps_without_maps.push_back(p.path);
   }
 
   // A dump from a worker thread: scanned dumps go through the stack-line cache; a stack line
@@ -163,7 +164,10 @@ class SeriesBuilder {
       u.samples.push_back({StackId{s}, {}, options_.merged ? stack_values_[s] : Values{}});
     std::vector<StackId> frame_stack_of;
     if (!u.samples.empty()) {
-      if (!u.locations.empty()) symbolize::symbolize_profile(u, options_.symbols, diag);
+      if (!u.locations.empty()) {
+        out_.symbols = symbolize::symbolize_profile(u, options_.symbols, diag);
+        count_last_dump_module_bytes(u);
+      }
       analyze::FrameOptions frame_options = options_.frames;
       frame_options.thread.reset();  // chosen while reading
       analyze::FrameProfile f = analyze::build_frame_profile(u, frame_options, &frame_stack_of);
@@ -202,6 +206,21 @@ class SeriesBuilder {
   }
 
  private:
+  // By the leaf of each stack (after trimming, so sample s holds stack s's trimmed form): the
+  // module where the allocation was made.
+  void count_last_dump_module_bytes(const Profile& u) {
+    if (records_.empty()) return;
+    for (const Record& r : records_.back()) {
+      if (r.stack & kFrameSpace) continue;
+      out_.last_dump_bytes += r.bytes;
+      auto frames = u.stacks.frames(u.samples[r.stack].stack);
+      if (frames.empty()) continue;
+      const Location& leaf = u.locations[frames[0].value()];
+      if (leaf.mapping.valid())
+        out_.last_dump_module_bytes[std::string(u.str(u.mappings[leaf.mapping.value()].path))] += r.bytes;
+    }
+  }
+
   Record record(uint32_t stack, const RawCounts& raw, const Values& v) const {
     bool alloc = is_alloc(options_.type);
     int64_t count = alloc ? raw.accum_objects : raw.cur_objects;
@@ -380,6 +399,13 @@ class SeriesBuilder {
     if (fo.ignore) ignore = analyze::match_frames(frames_, *fo.ignore);
     if (fo.hide) hide = analyze::match_frames(frames_, *fo.hide);
     if (fo.show_from) show_from = analyze::match_frames(frames_, *fo.show_from);
+    auto matched = [&](const std::optional<std::string>& pattern, const std::vector<char>& bits) {
+      return !pattern || std::ranges::find(bits, 1) != bits.end();
+    };
+    out_.filter_matches = {.focus = matched(fo.focus, focus),
+                           .ignore = matched(fo.ignore, ignore),
+                           .hide = matched(fo.hide, hide),
+                           .show_from = matched(fo.show_from, show_from)};
     auto any = [](const std::vector<char>& bits, std::span<const FrameId> s) {
       for (FrameId f : s)
         if (bits[f.value()]) return true;

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,15 @@ struct SeriesOptions {
   unsigned parse_threads = 0;  // dumps parsed at once; 0: up to 2 (hardware permitting)
 };
 
+// Which of the set filter patterns matched at least one frame (one that is not set counts as
+// matched): a filter that matches nothing selects nothing, and the caller should say so.
+struct FilterMatches {
+  bool focus = true;
+  bool ignore = true;
+  bool hide = true;
+  bool show_from = true;
+};
+
 // One row: an allocation site (the leaf frame of its stacks at the chosen granularity).
 struct SiteSeries {
   std::string name;
@@ -57,6 +67,15 @@ struct Series {
   std::vector<double> total_bytes, total_objects, total_variance;
   std::vector<SiteSeries> sites;  // in order of first appearance
   analyze::FrameProfile merged;   // SeriesOptions::merged only
+
+  // What the caller needs to warn about names and filters (the library only reports): what the
+  // symbolizer found per module, the bytes allocated (leaf frame) in each module in the last dump,
+  // the dumps without a maps section, and which filter patterns matched at least one frame.
+  symbolize::SymbolizeReport symbols;
+  std::map<std::string, double, std::less<>> last_dump_module_bytes;
+  double last_dump_bytes = 0;
+  std::vector<std::string> dumps_without_maps;
+  FilterMatches filter_matches;
 
   // What the engine did, for --verbose style notes and the benchmarks.
   size_t unique_stacks = 0;
