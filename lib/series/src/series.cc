@@ -142,7 +142,11 @@ class SeriesBuilder {
   // that parse_dump reads differently or rejects sends the dump through the parser, which
   // reports the error or reads it.
   void add_loaded(size_t index, LoadedDump& d, const std::string& path, Diagnostics& diag) {
-    if (d.scanned && add_scanned(index, d.scan, d.text)) return;
+    if (d.scanned && add_scanned(index, d.scan, d.text)) {
+      if (!d.scan.records.empty() && !d.scan.has_maps_section)
+        out_.dumps_without_maps.push_back(heapparse::input_name(path));
+      return;
+    }
     if (d.scanned) {
       d.profile = heapparse::parse_dump(d.text, heapparse::input_name(path), diag);
       d.scanned = false;
