@@ -526,7 +526,7 @@ Series load_series(std::vector<SeriesDump> dumps, const SeriesOptions& options, 
   // timing). Only a batch of dumps is in memory at once.
   unsigned threads =
       options.parse_threads ? options.parse_threads : std::clamp(std::thread::hardware_concurrency(), 1u, 2u);
-  bool scan = !options.frames.thread;  // one thread's counts need the whole parser
+  bool scan = options.scan_dumps && !options.frames.thread;  // one thread's counts need the whole parser
   size_t n = out.dumps.size();
   std::vector<LoadedDump> slots(threads);
   for (size_t begin = 0; begin < n; begin += threads) {

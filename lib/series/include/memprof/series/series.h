@@ -37,6 +37,9 @@ struct SeriesOptions {
   // Stacks with a frame whose name matches a rule leave the sites (not the merged profile).
   analyze::Suppressions suppressions;
   unsigned parse_threads = 0;  // dumps parsed at once; 0: up to 2 (hardware permitting)
+  // Hash the stack lines of plain dumps and parse each line once (heapparse/dump_scan.h); false
+  // parses every dump in full, as the tests do to check that both read the same.
+  bool scan_dumps = true;
 };
 
 // Which of the set filter patterns matched at least one frame (one that is not set counts as
