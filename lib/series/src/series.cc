@@ -67,13 +67,18 @@ struct LoadedDump {
 
 // Regular files are read into a buffer that is reused: a fresh mapping per dump costs page faults
 // and, with threads, TLB shootdowns at munmap, more than the copy.
+constexpr size_t kMaxBuffered = size_t{64} << 20;
+
 void load_text(const std::string& path, LoadedDump& d) {
   d.other = heapparse::InputBytes{};
   if (path != "-") {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd >= 0) {
       struct stat st {};
-      bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+      // Dumps above kMaxBuffered are mapped instead (read_input), so that a series of huge dumps
+      // holds no copy of them: the scan drops the pages it has read.
+      bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+                     static_cast<size_t>(st.st_size) <= kMaxBuffered;
       size_t size = regular ? static_cast<size_t>(st.st_size) : 0, got = 0;
       if (regular) {
         d.buffer.resize(size);
@@ -108,6 +113,8 @@ void load_dump(const std::string& path, bool scan, LoadedDump& d) {
   try {
     load_text(path, d);
     if (scan) d.scanned = heapparse::scan_dump(d.text, d.scan);
+    // A mapped file's pages come back from the file if the few new stack lines are read again.
+    if (d.scanned) d.other.release_before(d.text.size());
     if (!d.scanned) {
       d.profile = heapparse::parse_dump(d.text, heapparse::input_name(path), d.diag);
       if (path != "-") d.profile.name = heapparse::parse_dump_name(path);
