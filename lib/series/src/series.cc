@@ -116,7 +116,8 @@ void load_dump(const std::string& path, bool scan, LoadedDump& d) {
     // A mapped file's pages come back from the file if the few new stack lines are read again.
     if (d.scanned) d.other.release_before(d.text.size());
     if (!d.scanned) {
-      d.profile = heapparse::parse_dump(d.text, heapparse::input_name(path), d.diag);
+      d.profile = heapparse::parse_dump(d.text, heapparse::input_name(path), d.diag,
+                                        [&](size_t offset) { d.other.release_before(offset); });
       if (path != "-") d.profile.name = heapparse::parse_dump_name(path);
     }
   } catch (...) {
