@@ -29,6 +29,7 @@ TEST_CASE("scan_dump reads a real dump as parse_dump does") {
       CHECK(r.raw.cur_bytes == p.samples[k].raw.cur_bytes);
       CHECK(r.raw.accum_objects == p.samples[k].raw.accum_objects);
       CHECK(r.values[SampleType::inuse_space] == p.samples[k].values[SampleType::inuse_space]);
+      CHECK(r.stack_hash == hash_text(s.stack_line(in.text(), r)));  // hashed while its end was found
       REQUIRE(parse_stack_addresses(s.stack_line(in.text(), r), addresses));
       auto frames = p.stacks.frames(p.samples[k].stack);
       REQUIRE(addresses.size() == frames.size());
@@ -61,6 +62,19 @@ TEST_CASE("equal stack lines hash equal; the code key ignores data mappings") {
   CHECK(!(sa.records[0].stack_hash == sa.records[1].stack_hash));
   CHECK(sa.records[0].raw.cur_bytes == 32);
   CHECK(sa.stack_line(a, sa.records[1]) == " 0x401000 0x401200");
+  // Lines of every length around the 16-byte blocks the hash reads, each ending a text or not.
+  for (size_t n = 0; n <= 40; ++n) {
+    std::string line(n, '7');
+    for (const std::string& text :
+         {"heap_v2/1\n  t*: 1: 8 [0: 0]\n@" + line + "\n  t*: 1: 8 [0: 0]\n",
+          "heap_v2/1\n  t*: 1: 8 [0: 0]\n@" + line + "\n  t*: 1: 8 [0: 0]\n" + std::string(40, '\n')}) {
+      ScannedDump s;
+      REQUIRE(scan_dump(text, s));
+      REQUIRE(s.records.size() == 1);
+      CHECK(s.stack_line(text, s.records[0]) == line);
+      CHECK(s.records[0].stack_hash == hash_text(line));
+    }
+  }
   CHECK(sa.code_key == sb.code_key);
   std::string c = a;
   c.replace(c.find("00400000-00402000"), 17, "00500000-00502000");  // the code moved

@@ -22,6 +22,31 @@ inline uint64_t mum(uint64_t a, uint64_t b) {
 constexpr uint64_t kK1 = 0xa0761d6478bd642fULL, kK2 = 0xe7037ed1a0b428dbULL;
 constexpr uint64_t kK3 = 0x8ebc6af09c88c6e3ULL, kK4 = 0x9d8fd5b3c5a1e4f7ULL;
 
+uint64_t load(const char* p) {
+  uint64_t x;
+  std::memcpy(&x, p, 8);
+  return x;
+}
+
+// Two lanes over the same 16-byte words with different keys: each is a 64-bit hash of the whole
+// text, and their products run in parallel. (Hashing while looking for the line's end, 16 bytes
+// at a time, took 13% more instructions than memchr and then this.)
+struct LineHasher {
+  uint64_t a = kK1, b = kK3;
+  void add(uint64_t x, uint64_t y) {
+    a = mum(x ^ a ^ kK1, y ^ kK2);
+    b = mum(y ^ b ^ kK3, x ^ kK4);
+  }
+  // The last `n` (< 16) bytes at `p`, and the text's length.
+  TextHash finish(const char* p, size_t n, size_t length) {
+    uint64_t x = 0, y = 0;
+    std::memcpy(&x, p, std::min<size_t>(n, 8));
+    if (n > 8) std::memcpy(&y, p + 8, n - 8);
+    add(x, y);
+    return {mum(a ^ kK4 ^ length, b ^ kK1), mum(b ^ kK2, a ^ kK3 ^ (length * kK2))};
+  }
+};
+
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 const char* skip_spaces(const char* p, const char* end) {
@@ -45,11 +70,11 @@ bool expect(const char*& p, const char* end, char c) {
 }
 
 // "t*: <objs>: <bytes> [<objs>: <bytes>]" (all threads) or "t<id>: ..." after optional indent,
-// as parse_dump reads it. `with_name`: anything may follow the counts (the header's thread lines).
-bool parse_counts_line(std::string_view line, bool& all_threads, RawCounts& c, bool with_name) {
-  const char* end = line.data() + line.size();
-  const char* p = skip_spaces(line.data(), end);
-  if (p >= end || *p != 't') return false;
+// as parse_dump reads it; returns the end of the counts, or nullptr. No token reaches past a
+// '\n', so `end` may be the end of the text.
+const char* parse_counts(const char* p, const char* end, bool& all_threads, RawCounts& c) {
+  p = skip_spaces(p, end);
+  if (p >= end || *p != 't') return nullptr;
   ++p;
   all_threads = p < end && *p == '*';
   if (all_threads) {
@@ -57,16 +82,26 @@ bool parse_counts_line(std::string_view line, bool& all_threads, RawCounts& c, b
   } else {
     uint64_t id = 0;
     auto [next, ec] = std::from_chars(p, end, id);
-    if (ec != std::errc{}) return false;
+    if (ec != std::errc{}) return nullptr;
     p = next;
   }
-  if (p >= end || *p != ':') return false;
+  if (p >= end || *p != ':') return nullptr;
   ++p;
   if (!parse_count(p, end, c.cur_objects) || !expect(p, end, ':') || !parse_count(p, end, c.cur_bytes) ||
       !expect(p, end, '[') || !parse_count(p, end, c.accum_objects) || !expect(p, end, ':') ||
       !parse_count(p, end, c.accum_bytes) || !expect(p, end, ']'))
-    return false;
-  return with_name || skip_spaces(p, end) == end;
+    return nullptr;
+  return p;
+}
+
+// A counts line at `p` with nothing after the counts but spaces and its '\n'; moves `p` past it.
+bool parse_counts_line(const char*& p, const char* end, bool& all_threads, RawCounts& c) {
+  const char* q = parse_counts(p, end, all_threads, c);
+  if (!q) return false;
+  q = skip_spaces(q, end);
+  if (q >= end || *q != '\n') return false;
+  p = q + 1;
+  return true;
 }
 
 bool is_ignorable(std::string_view line) {
@@ -117,24 +152,11 @@ TextHash code_key(const Profile& maps, bool has_maps_section) {
 }  // namespace
 
 TextHash hash_text(std::string_view text) {
+  LineHasher h;
   const char* p = text.data();
   size_t n = text.size();
-  uint64_t a = kK1 ^ n, b = kK3 ^ (n * kK2);
-  // Two lanes over the same 16-byte words with different keys: each is a 64-bit hash of the
-  // whole text, and their products run in parallel.
-  for (; n >= 16; p += 16, n -= 16) {
-    uint64_t x, y;
-    std::memcpy(&x, p, 8);
-    std::memcpy(&y, p + 8, 8);
-    a = mum(x ^ a ^ kK1, y ^ kK2);
-    b = mum(y ^ b ^ kK3, x ^ kK4);
-  }
-  uint64_t x = 0, y = 0;
-  std::memcpy(&x, p, std::min<size_t>(n, 8));
-  if (n > 8) std::memcpy(&y, p + 8, n - 8);
-  a = mum(x ^ a ^ kK1, y ^ kK2);
-  b = mum(y ^ b ^ kK3, x ^ kK4);
-  return {mum(a ^ kK4, b ^ kK1), mum(b ^ kK2, a ^ kK3)};
+  for (; n >= 16; p += 16, n -= 16) h.add(load(p), load(p + 8));
+  return h.finish(p, n, text.size());
 }
 
 bool scan_dump(std::string_view text, ScannedDump& out) {
@@ -159,9 +181,10 @@ bool scan_dump(std::string_view text, ScannedDump& out) {
   if (ec != std::errc{} || out.sample_period == 0 || after != line.data() + line.size()) return false;
   bool all = false;
   RawCounts counts;
-  if (!next_line(line) || !parse_counts_line(line, all, counts, false) || !all) return false;
+  if (!parse_counts_line(p, end, all, counts) || !all) return false;
+  // The header's thread lines: a thread name may follow the counts.
   while (p < end && is_space(*p))
-    if (!next_line(line) || !parse_counts_line(line, all, counts, true) || all) return false;
+    if (!next_line(line) || !parse_counts(line.data(), line.data() + line.size(), all, counts) || all) return false;
 
   while (p < end) {
     if (*p == '\n') {  // jemalloc writes an empty line before MAPPED_LIBRARIES
@@ -174,16 +197,18 @@ bool scan_dump(std::string_view text, ScannedDump& out) {
       if (!read_maps({p, static_cast<size_t>(end - p)}, out.maps)) return false;
       break;
     }
-    if (!next_line(line)) return false;
     ScannedRecord r;
-    r.line_offset = static_cast<uint32_t>(line.data() + 1 - text.data());
-    r.line_length = static_cast<uint32_t>(line.size() - 1);
-    r.stack_hash = hash_text(line.substr(1));
-    if (!next_line(line) || !parse_counts_line(line, all, r.raw, false) || !all) return false;
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    if (!nl) return false;
+    r.stack_hash = hash_text({p + 1, static_cast<size_t>(nl - p - 1)});
+    r.line_offset = static_cast<uint32_t>(p + 1 - text.data());
+    r.line_length = static_cast<uint32_t>(nl - p - 1);
+    p = nl + 1;
+    if (!parse_counts_line(p, end, all, r.raw) || !all) return false;
     r.values = unsample(r.raw, out.sample_period);
     // Per-thread lines: checked as parse_dump checks them; the series reads only t*.
     while (p < end && is_space(*p))
-      if (!next_line(line) || !parse_counts_line(line, all, counts, false) || all) return false;
+      if (!parse_counts_line(p, end, all, counts) || all) return false;
     out.records.push_back(r);
   }
   out.code_key = code_key(out.maps, out.has_maps_section);
