@@ -163,6 +163,13 @@ class SeriesBuilder {
   }
 
   void finish(Diagnostics& diag) {
+    // The stack-line cache is done with.
+    epochs_ = {};
+    epoch_ids_ = {};
+    addresses_ = {};
+    line_addresses_ = {};
+    line_of_ = {};
+    spans_ = {};
     if (options_.frames.thread && !thread_found_)
       throw InputError(
           fmt::format("no thread '{}' in any of the {} dumps", *options_.frames.thread, out_.dumps.size()));
@@ -553,6 +560,7 @@ Series load_series(std::vector<SeriesDump> dumps, const SeriesOptions& options, 
       d.profile = Profile{};
     }
   }
+  std::vector<LoadedDump>().swap(slots);  // the buffers go before symbolization, the hungriest step
   builder.finish(diag);
   return out;
 }
