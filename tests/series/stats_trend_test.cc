@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "memprof/jestats/json_reader.h"
+#include "memprof/series/stats_trend.h"
 #include "test_support.h"
 
 using namespace memprof;
@@ -53,6 +54,10 @@ TEST_CASE("trend over one log of snapshots: growth, the spike and the bin's wast
   CHECK(doc.find("input")->text == "malloc_stats");
   REQUIRE(doc.find("snapshots")->items.size() == kPhases);
   CHECK(doc.find("snapshots")->items[0].find("source")->text == log + ":2");  // after the log line
+  // Times from the log line before each snapshot: 2026-12-02 10:00:00 UTC, then a minute apart.
+  CHECK(doc.find("time_source")->text == "log");
+  CHECK(number(doc.find("snapshots")->items[0], "time") == 1796205600.0);
+  CHECK(number(doc.find("snapshots")->items[kPhases - 1], "time") == 1796205600.0 + 60 * (kPhases - 1));
 
   const jestats::JsonValue& allocated = row(doc, "allocated");
   CHECK(allocated.find("values")->items.size() == kPhases);
@@ -60,6 +65,7 @@ TEST_CASE("trend over one log of snapshots: growth, the spike and the bin's wast
   CHECK(number(allocated, "slope_per_step") >= 1.0 * kMiB);
   CHECK(number(allocated, "slope_per_step") <= 1.3 * kMiB);
   CHECK(number(allocated, "p_value") < 0.01);
+  CHECK(number(allocated, "slope_per_hour") == doctest::Approx(60 * number(allocated, "slope_per_step")));
   bool spike = false;
   for (const auto& a : allocated.find("anomalies")->items)
     if (number(a, "step") == 5) {
@@ -113,4 +119,18 @@ TEST_CASE("snapshots split over several files read as one series, in the order g
   r = run_command({MEMPROF_CLI, "trend", dir.path() + "/two.txt"});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("at least three malloc_stats_print snapshots, got 2") != std::string::npos);
+}
+
+TEST_CASE("log line times: RocksDB's and ISO 8601 stamps, in UTC") {
+  using memprof::series::log_line_time;
+  // 2026-11-27 is day 20,784 since 1970-01-01: 20784 * 86400 + 20:25:01 = 1795811101.
+  CHECK(log_line_time("2026/11/27-20:25:01.300410 7f3a1d7f9640 [db/db_impl/db_impl.cc:1161] x") ==
+        doctest::Approx(1795811101.30041));
+  CHECK(log_line_time("2026-11-27T20:25:01 start") == 1795811101.0);
+  CHECK(log_line_time("2026-11-27 20:25:01.5") == 1795811101.5);
+  CHECK(log_line_time("1970-01-01 00:00:00") == 0.0);
+  CHECK(log_line_time("2000-03-01 00:00:00") == 951868800.0);  // after a leap day
+  CHECK(!log_line_time("___ Begin jemalloc statistics ___"));
+  CHECK(!log_line_time("2026/13/27-20:25:01"));  // month 13
+  CHECK(!log_line_time("2026/11/27"));
 }

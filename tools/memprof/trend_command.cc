@@ -1,6 +1,10 @@
 // memprof trend DUMP...: many dumps of a process as a time series, read by the series engine
 // (lib/series): the total's growth, leak suspects by robust slope and trend test, anomalous
 // steps, a forecast against --limit; text, JSON, long CSV or an SVG chart.
+#include <sys/stat.h>
+
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "commands.h"
@@ -72,12 +76,40 @@ int run_stats_trend(const TrendCommandOptions& o) {
     throw InputError("--format svg and csv are for heap dumps; malloc_stats_print snapshots give text or json");
   Diagnostics diag;
   std::vector<jestats::StatsSnapshot> snaps;
-  for (const std::string& path : o.profile.inputs)
-    for (jestats::StatsSnapshot& s : jestats::read_stats(path, diag)) snaps.push_back(std::move(s));
+  std::vector<std::optional<double>> log_times;
+  std::vector<double> mtimes;  // of each snapshot's file
+  for (const std::string& path : o.profile.inputs) {
+    heapparse::InputBytes in = heapparse::read_input(path);
+    std::vector<jestats::StatsSnapshot> file = jestats::parse_stats(in.text(), heapparse::input_name(path), diag);
+    for (std::optional<double> t : series::snapshot_log_times(in.text(), file)) log_times.push_back(t);
+    struct stat st {};
+    double mtime = path != "-" && ::stat(path.c_str(), &st) == 0
+                       ? static_cast<double>(st.st_mtim.tv_sec) + static_cast<double>(st.st_mtim.tv_nsec) * 1e-9
+                       : 0;
+    for (jestats::StatsSnapshot& s : file) {
+      snaps.push_back(std::move(s));
+      mtimes.push_back(mtime);
+    }
+  }
   flush_warnings(diag);
   if (snaps.size() < 3)
     throw InputError(fmt::format("trend needs at least three malloc_stats_print snapshots, got {}", snaps.size()));
-  series::StatsTrend t = series::analyze_stats_trend(snaps, {.anomaly_threshold = o.anomaly_threshold});
+  // Times: the log's own timestamps when every snapshot has one; else, one snapshot per file,
+  // the files' modification times; either must increase and span at least a second.
+  auto usable = [](const std::vector<double>& t) { return std::ranges::is_sorted(t) && t.back() - t.front() >= 1; };
+  std::vector<double> times;
+  std::string source = "sequence";
+  if (std::ranges::all_of(log_times, [](const std::optional<double>& t) { return t.has_value(); })) {
+    for (const std::optional<double>& t : log_times) times.push_back(*t);
+    if (usable(times)) source = "log";
+  }
+  if (source == "sequence" && o.profile.inputs.size() == snaps.size() && usable(mtimes)) {
+    times = mtimes;
+    source = "mtime";
+  }
+  if (source == "sequence") times.clear();
+  series::StatsTrend t =
+      series::analyze_stats_trend(snaps, {.anomaly_threshold = o.anomaly_threshold}, std::move(times), source);
   render::ReportStyle style{.width = output_width(), .exact_bytes = o.exact_bytes, .max_rows = 0};
   write_stdout(render::render_stats_trend(t, style, o.format));
   return 0;

@@ -8,9 +8,12 @@
 //   StatsTrend t = analyze_stats_trend(snaps, {});
 //   for (const StatsRow& row : t.rows) ... row.name, row.values, row.stats.slope_per_step ...
 //   for (const StepAnomaly& a : row.anomalies) ... a.step, a.kind, a.delta ...
+//   std::optional<double> t = log_line_time("2026/11/27-20:25:01.300410 7f3a [db] ...");
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "memprof/jestats/snapshot.h"
@@ -28,8 +31,11 @@ struct StatsRow {
 
 struct StatsTrend {
   std::vector<std::string> sources;  // where each snapshot starts, "PATH:LINE"
-  std::string version;               // jemalloc's, of the last snapshot
-  std::vector<StatsRow> rows;        // the fixed rows first, then the wasting bins, largest first
+  // Per snapshot, seconds since the epoch; empty without times (rates are per snapshot then).
+  std::vector<double> times;
+  std::string time_source = "sequence";  // "log" (timestamped lines), "mtime" or "sequence"
+  std::string version;                   // jemalloc's, of the last snapshot
+  std::vector<StatsRow> rows;            // the fixed rows first, then the wasting bins, largest first
 };
 
 struct StatsTrendOptions {
@@ -39,6 +45,17 @@ struct StatsTrendOptions {
 };
 
 // Rows the snapshots do not all carry (resident, retained, metadata before jemalloc 4) are left out.
-StatsTrend analyze_stats_trend(const std::vector<jestats::StatsSnapshot>& snaps, const StatsTrendOptions& options);
+// `times` (one per snapshot, seconds, or empty) give slopes per hour; `time_source` names them.
+StatsTrend analyze_stats_trend(const std::vector<jestats::StatsSnapshot>& snaps, const StatsTrendOptions& options,
+                               std::vector<double> times = {}, std::string time_source = "sequence");
+
+// The time (seconds since the epoch, UTC) of a log line that starts with one: RocksDB's
+// "2026/11/27-20:25:01.300410", or ISO 8601 "2026-11-27T20:25:01" / "2026-11-27 20:25:01" with
+// an optional fraction.
+std::optional<double> log_line_time(std::string_view line);
+// For each snapshot parsed from `text` (source "PATH:LINE", in file order): the time of the last
+// timestamped line at or before its first line, as a log prints it just before the statistics.
+std::vector<std::optional<double>> snapshot_log_times(std::string_view text,
+                                                      const std::vector<jestats::StatsSnapshot>& snaps);
 
 }  // namespace memprof::series
