@@ -114,11 +114,16 @@ std::string render_trend_svg(const series::Series& s, const series::TrendReport&
   // Anomalies.
   for (const auto& a : r.anomalies) {
     double x = X(a.step);
+    // A site's anomaly names the site and its change; the total's gives the total's.
+    std::string what = a.scope == "site" && !a.sites.empty()
+                           ? fmt::format("in {} {}", a.sites.front().name,
+                                         format_value(std::fabs(a.sites.front().delta), s.type, false))
+                           : format_value(a.delta, s.type, false);
     out += fmt::format(
         "<g class=\"anomaly\"><line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1:.1f}\" y2=\"{2:.1f}\" "
         "stroke=\"#d62728\" stroke-dasharray=\"4 3\"/><text x=\"{0:.1f}\" y=\"{3:.1f}\" "
         "text-anchor=\"middle\" fill=\"#d62728\">{4}</text><title>step {5}: {4} {6}</title></g>\n",
-        x, top, top + ph, top - 4, a.kind, a.step, xml(format_value(a.delta, s.type, false)));
+        x, top, top + ph, top - 4, a.kind, a.step, xml(what));
   }
   // Legend: click to hide a band; leak suspects say so.
   double ly = top + 10;

@@ -1,5 +1,7 @@
-// The series engine: many dumps of a process read as one time series. Dumps are parsed one at a
+// The series engine: many dumps of a process read as one time series. Dumps are read a few at a
 // time and reduced at once to (stack, value) records over a series-wide table of unique stacks;
+// a stack line seen in an earlier dump with the same code mappings is only hashed, not parsed
+// again (heapparse/dump_scan.h), so the cost grows with the bytes read plus the unique lines;
 // the addresses of all dumps are symbolized together at the end, so each module is opened and
 // indexed once and each unique (module, file offset) is looked up once, however many dumps hold
 // it. What stays in memory is the unique stacks, those records and the sites x dumps matrix, not
@@ -35,6 +37,9 @@ struct SeriesOptions {
   // Stacks with a frame whose name matches a rule leave the sites (not the merged profile).
   analyze::Suppressions suppressions;
   unsigned parse_threads = 0;  // dumps parsed at once; 0: up to 2 (hardware permitting)
+  // Hash the stack lines of plain dumps and parse each line once (heapparse/dump_scan.h); false
+  // parses every dump in full, as the tests do to check that both read the same.
+  bool scan_dumps = true;
 };
 
 // Which of the set filter patterns matched at least one frame (one that is not set counts as
