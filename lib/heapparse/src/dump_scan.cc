@@ -127,11 +127,7 @@ bool read_maps(std::string_view section, Profile& maps) {
       if (!attributes.add(text)) return false;
       continue;
     }
-    Mapping mapping{.start = m->start, .limit = m->limit, .offset = m->offset};
-    mapping.path = maps.strings.intern(m->path);
-    mapping.executable = m->executable;
-    mapping.deleted = m->deleted;
-    maps.mappings.push_back(mapping);
+    maps.mappings.push_back(to_mapping(*m, maps.strings));
   }
   std::ranges::stable_sort(maps.mappings, {}, &Mapping::start);
   return true;

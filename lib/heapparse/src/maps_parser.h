@@ -29,6 +29,16 @@ struct MapsLine {
 
 std::optional<MapsLine> parse_maps_line(std::string_view line);
 
+// The profile's mapping for a line, its path interned in `strings`.
+inline Mapping to_mapping(const MapsLine& line, StringTable& strings) {
+  return {.start = line.start,
+          .limit = line.limit,
+          .offset = line.offset,
+          .path = strings.intern(line.path),
+          .executable = line.executable,
+          .deleted = line.deleted};
+}
+
 // pprof's "name=value" lines in a memory map: later lines have "$name" replaced by the value.
 class MapsAttributes {
  public:

@@ -493,11 +493,7 @@ class DumpParser {
         if (!attributes.add(text) && !unreadable++) first_unreadable = line.data();
         continue;
       }
-      Mapping m{.start = maps->start, .limit = maps->limit, .offset = maps->offset};
-      m.path = profile_.strings.intern(maps->path);
-      m.executable = maps->executable;
-      m.deleted = maps->deleted;
-      profile_.mappings.push_back(m);
+      profile_.mappings.push_back(to_mapping(*maps, profile_.strings));
     }
     if (unreadable)
       diag_.warn(fmt::format("{}: ignored {} unreadable line(s) in MAPPED_LIBRARIES",

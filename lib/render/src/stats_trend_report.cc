@@ -9,6 +9,7 @@
 #include "memprof/render/text_table.h"
 #include "memprof/render/trend_report.h"
 #include "memprof/render/units.h"
+#include "time_text.h"
 
 namespace memprof::render {
 
@@ -28,22 +29,6 @@ std::string signed_text(double v, const StatsRow& row, bool exact) {
   return (v > 0 ? "+" : "-") + format_value(std::fabs(v), SampleType::inuse_space, exact);
 }
 
-std::string when(double seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
-}
-
-std::string duration_text(double hours) {
-  if (hours < 1.0 / 60) return fmt::format("{:.0f} s", hours * 3600);
-  if (hours < 1) return fmt::format("{:.1f} min", hours * 60);
-  if (hours < 48) return fmt::format("{:.1f} h", hours);
-  return fmt::format("{:.1f} days", hours / 24);
-}
-
 std::string p_text(double p) { return p >= 0.001 ? fmt::format("{:.3f}", p) : fmt::format("{:.0e}", p); }
 
 std::string text_report(const StatsTrend& t, const ReportStyle& style, Format format) {
@@ -57,8 +42,9 @@ std::string text_report(const StatsTrend& t, const ReportStyle& style, Format fo
     out += "\nTimes: none usable (no timestamped log lines, files' times do not increase); rates are per snapshot\n\n";
   else
     out += fmt::format("\nTimes: from the {}, {} to {} UTC ({})\n\n",
-                       t.time_source == "log" ? "log's timestamps" : "files' modification times", when(t.times.front()),
-                       when(t.times.back()), duration_text((t.times.back() - t.times.front()) / 3600));
+                       t.time_source == "log" ? "log's timestamps" : "files' modification times",
+                       utc_time_text(t.times.front()), utc_time_text(t.times.back()),
+                       duration_text((t.times.back() - t.times.front()) / 3600));
   std::vector<std::string> headers = {"", "first", "last", "min", "max", "slope/step"};
   std::vector<Align> aligns(headers.size(), Align::right);
   aligns[0] = Align::left;

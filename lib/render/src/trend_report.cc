@@ -8,6 +8,7 @@
 
 #include "memprof/render/text_table.h"
 #include "memprof/render/units.h"
+#include "time_text.h"
 
 namespace memprof::render {
 
@@ -31,23 +32,6 @@ std::string p_text(double p) {
   return fmt::format("{:.0e}", p);
 }
 
-std::string when(double seconds) {
-  if (seconds <= 0) return "?";
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
-}
-
-std::string duration_text(double hours) {
-  if (hours < 1.0 / 60) return fmt::format("{:.0f} s", hours * 3600);
-  if (hours < 1) return fmt::format("{:.1f} min", hours * 60);
-  if (hours < 48) return fmt::format("{:.1f} h", hours);
-  return fmt::format("{:.1f} days", hours / 24);
-}
-
 std::string header(const Series& s, const TrendReport& r, bool exact) {
   std::string out;
   std::string pids;
@@ -63,12 +47,13 @@ std::string header(const Series& s, const TrendReport& r, bool exact) {
       out += "Times: none usable (file modification times do not increase); rates are per step\n";
       break;
     case series::TimeSource::mtime:
-      out += fmt::format("Times: file modification times, {} to {} UTC ({})\n", when(s.dumps.front().time),
-                         when(s.dumps.back().time), duration_text(r.hours));
+      out += fmt::format("Times: file modification times, {} to {} UTC ({})\n", utc_time_text(s.dumps.front().time),
+                         utc_time_text(s.dumps.back().time), duration_text(r.hours));
       break;
     case series::TimeSource::manifest:
-      out += fmt::format("Times: from the recording's manifest, {} to {} UTC ({})\n", when(s.dumps.front().time),
-                         when(s.dumps.back().time), duration_text(r.hours));
+      out +=
+          fmt::format("Times: from the recording's manifest, {} to {} UTC ({})\n", utc_time_text(s.dumps.front().time),
+                      utc_time_text(s.dumps.back().time), duration_text(r.hours));
       break;
   }
   out += fmt::format("Sample type: {}", sample_type_name(s.type));
