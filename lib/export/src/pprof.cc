@@ -5,8 +5,15 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -66,6 +73,10 @@ class Encoder {
 struct Sections {
   std::string& head;  // the output: sample_type, then sample
   std::string mappings, locations, functions, strings;
+  // When set, takes the head whenever it holds `chunk` bytes or more (to compress it while the
+  // rest is encoded); the head then starts again empty.
+  std::function<void(std::string&&)> take_head;
+  size_t chunk = SIZE_MAX;
 };
 
 // Strings of the output: each input profile's table is copied whole (its ids become indices
@@ -116,7 +127,7 @@ class PprofBuilder {
     }
     // Reserved generously from the input (a location id takes 1 to 3 bytes, a sample's values
     // and labels under 64), so the big buffers never move: pages never written are never touched.
-    out_.head.reserve(samples * 64 + refs * 4);
+    out_.head.reserve(std::min(samples * 64 + refs * 4, out_.chunk + (64 << 10)));
     out_.locations.reserve(locations * 2 * 48);
     if (accum) types_ = {SampleType::alloc_objects, SampleType::alloc_space};
     types_.push_back(SampleType::inuse_objects);
@@ -287,6 +298,12 @@ class PprofBuilder {
                                                  : fmt::format("t{} {}", thread->id, thread->name)),
             0);
     Encoder(out_.head).bytes(2, sample_scratch_);
+    if (out_.head.size() >= out_.chunk) {
+      size_t capacity = out_.head.capacity();
+      out_.take_head(std::move(out_.head));
+      out_.head = std::string();
+      out_.head.reserve(capacity);
+    }
   }
 
   // pprof sums integers: rounding each sample on its own would drift the total by up to half a
@@ -313,45 +330,137 @@ class PprofBuilder {
   std::vector<int64_t> value_buf_;
 };
 
-// Into a buffer that grows as output comes: a deflateBound()-sized string (the input's size) was
-// zero-filled, 4.7 MB of memset and page faults for a 1 MB result on the clang dump.
-std::string gzip(const std::string& data, int level) {
-  z_stream zs{};
-  if (deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-    throw std::runtime_error("zlib: deflateInit2 failed");
-  std::string out;
-  out.reserve(data.size() / 4 + 64);  // heap profiles compress 4-5x at level 1
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    std::array<char, 1 << 16> chunk;
-    zs.next_out = reinterpret_cast<Bytef*>(chunk.data());
-    zs.avail_out = static_cast<uInt>(chunk.size());
-    rc = deflate(&zs, Z_FINISH);
-    out.append(chunk.data(), chunk.size() - zs.avail_out);
+// gzip, fed piece by piece: deflate's output does not depend on how its input is split, so the
+// bytes are those of one call on the whole message. The output grows as it comes: a
+// deflateBound()-sized buffer was zero-filled, 4.7 MB of memset and page faults for 1 MB.
+class Gzip {
+ public:
+  explicit Gzip(int level, size_t expected) {
+    if (deflateInit2(&zs_, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+      throw std::runtime_error("zlib: deflateInit2 failed");
+    out_.reserve(expected / 4 + 64);  // heap profiles compress 4-5x at level 1
   }
-  deflateEnd(&zs);
-  if (rc != Z_STREAM_END) throw std::runtime_error("zlib: deflate failed");
-  return out;
+  ~Gzip() { deflateEnd(&zs_); }
+  Gzip(const Gzip&) = delete;
+  Gzip& operator=(const Gzip&) = delete;
+
+  void write(std::string_view data, bool finish) {
+    zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    zs_.avail_in = static_cast<uInt>(data.size());
+    int flush = finish ? Z_FINISH : Z_NO_FLUSH;
+    int rc = Z_OK;
+    do {
+      std::array<char, 1 << 16> chunk;
+      zs_.next_out = reinterpret_cast<Bytef*>(chunk.data());
+      zs_.avail_out = static_cast<uInt>(chunk.size());
+      rc = deflate(&zs_, flush);
+      if (rc == Z_STREAM_ERROR) throw std::runtime_error("zlib: deflate failed");
+      out_.append(chunk.data(), chunk.size() - zs_.avail_out);
+    } while (zs_.avail_out == 0 || (finish && rc != Z_STREAM_END));
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  z_stream zs_{};
+  std::string out_;
+};
+
+// Compresses on a thread of its own the pieces it is given, in order, while the caller encodes
+// the next ones: on the clang dump encoding (20 ms) then compressing (32 ms) became ~35 ms.
+class BackgroundGzip {
+ public:
+  BackgroundGzip(int level, size_t expected) : gzip_(level, expected), thread_([this] { run(); }) {}
+  ~BackgroundGzip() {
+    if (!thread_.joinable()) return;
+    finish();
+    thread_.join();
+  }
+  BackgroundGzip(const BackgroundGzip&) = delete;
+  BackgroundGzip& operator=(const BackgroundGzip&) = delete;
+
+  void push(std::string&& piece) {
+    std::lock_guard lock(mutex_);
+    pieces_.push_back(std::move(piece));
+    ready_.notify_one();
+  }
+  // The compressed stream; rethrows what the compressing thread threw.
+  std::string result() {
+    finish();
+    thread_.join();
+    if (failed_) std::rethrow_exception(failed_);
+    return gzip_.take();
+  }
+
+ private:
+  void finish() {
+    std::lock_guard lock(mutex_);
+    done_ = true;
+    ready_.notify_one();
+  }
+  void run() {
+    try {
+      for (;;) {
+        std::string piece;
+        bool last;
+        {
+          std::unique_lock lock(mutex_);
+          ready_.wait(lock, [&] { return done_ || !pieces_.empty(); });
+          if (pieces_.empty()) break;  // done_, with everything compressed
+          piece = std::move(pieces_.front());
+          pieces_.pop_front();
+          last = done_ && pieces_.empty();
+        }
+        gzip_.write(piece, last);
+        if (last) return;
+      }
+      gzip_.write({}, true);  // finished after the last piece had been written
+    } catch (...) {
+      failed_ = std::current_exception();
+    }
+  }
+
+  Gzip gzip_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::string> pieces_;
+  bool done_ = false;
+  std::exception_ptr failed_;
+  std::thread thread_;  // last: started once the rest is constructed
+};
+
+std::string gzip(const std::string& data, const PprofOptions& options) {
+  Gzip gzip(options.gzip_level, data.size());
+  gzip.write(data, true);
+  return gzip.take();
+}
+
+// Profile fields after samples, in field order.
+std::vector<const std::string*> rest_of(const Sections& sections, const std::string& tail) {
+  return {&sections.mappings, &sections.locations, &sections.functions, &sections.strings, &tail};
 }
 
 }  // namespace
 
 std::string render_pprof_uncompressed(std::span<const Profile* const> profiles, const PprofOptions& options) {
   std::string out;
-  Sections sections{out, {}, {}, {}, {}};
+  Sections sections{out, {}, {}, {}, {}, {}, SIZE_MAX};
   std::string tail = PprofBuilder(sections, options).build(profiles);
-  out.reserve(out.size() + sections.mappings.size() + sections.locations.size() + sections.functions.size() +
-              sections.strings.size() + tail.size());
-  for (const std::string* part :
-       {&sections.mappings, &sections.locations, &sections.functions, &sections.strings, &tail})
-    out += *part;
+  size_t rest = 0;
+  for (const std::string* part : rest_of(sections, tail)) rest += part->size();
+  out.reserve(out.size() + rest);
+  for (const std::string* part : rest_of(sections, tail)) out += *part;
   return out;
 }
 
 std::string render_pprof(std::span<const Profile* const> profiles, const PprofOptions& options) {
-  return gzip(render_pprof_uncompressed(profiles, options), options.gzip_level);
+  if (std::thread::hardware_concurrency() < 2) return gzip(render_pprof_uncompressed(profiles, options), options);
+  std::string head;
+  BackgroundGzip gzip(options.gzip_level, 4 << 20);
+  Sections sections{head, {}, {}, {}, {}, [&](std::string&& piece) { gzip.push(std::move(piece)); }, 1 << 20};
+  std::string tail = PprofBuilder(sections, options).build(profiles);
+  gzip.push(std::move(head));
+  for (const std::string* part : rest_of(sections, tail)) gzip.push(std::string(*part));
+  return gzip.result();
 }
 
 }  // namespace memprof::exporter
