@@ -36,6 +36,8 @@ cp stats.json before.json; cp stats.json after.json
 cp "$src/testdata/stats/redis-7.0-malloc-stats.txt" stats.txt
 cp stats.txt malloc-stats.txt
 cp "$src/testdata/stats/rocksdb-LOG" LOG
+# Repeated MEMORY MALLOC-STATS captures in one file: a series of snapshots for trend.
+cat stats.txt stats.txt stats.txt > malloc-stats.log
 printf 'Rss:              1048576 kB\n' > proc/PID/smaps_rollup
 printf '# third-party caches that never shrink\nleak:libfontconfig\nleak:^absl::flags_internal::\n' > lsan.supp
 

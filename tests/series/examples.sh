@@ -1,11 +1,13 @@
 #!/bin/sh
-# examples.sh MEMPROF TREND_FIXTURE
+# examples.sh MEMPROF TREND_FIXTURE STATS_SERIES_FIXTURE
 # Runs the EXAMPLES of man/memprof-trend.1 and the trend lines of README.md as written, in a
-# directory of trend_fixture's dumps (made here, one a minute by modification time), and checks
-# each documented exit status: 0, and 1 for --fail-leak (the fixture leaks).
+# directory of trend_fixture's dumps (made here, one a minute by modification time) and of
+# stats_series_fixture's log of malloc_stats_print snapshots, and checks each documented exit
+# status: 0, and 1 for --fail-leak (the fixture leaks).
 set -u
 memprof=$1
 fixture=$2
+stats_fixture=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
@@ -15,6 +17,7 @@ for f in $(ls jeprof.*.heap | sort -t. -k3,3n); do
   touch -d "@$((1700000000 + 60 * i))" "$f"
   i=$((i + 1))
 done
+"$stats_fixture" 12 > malloc-stats.log || { echo "FAIL: stats fixture"; exit 1; }
 printf 'leak:thread_grow_site\n' > lsan.supp
 failures=0
 check() {  # check STATUS OUTFILE COMMAND...
@@ -45,8 +48,12 @@ check 0 trend.json memprof trend --format json jeprof.*.heap
 check 0 trend.csv memprof trend --format csv jeprof.*.heap
 check 0 trend.svg memprof trend --format svg jeprof.*.heap
 check 1 - memprof trend --fail-leak --suppressions lsan.supp jeprof.*.heap
+check 0 - memprof trend malloc-stats.log
+check 0 stats-trend.json memprof trend --format json malloc-stats.log
+grep -q '"name": "bin 96 wasted"' stats-trend.json || { echo "FAIL: stats-trend.json: no bin row"; failures=$((failures + 1)); }
 grep -q '</svg>' trend.svg || { echo "FAIL: trend.svg is not a complete SVG"; failures=$((failures + 1)); }
 grep -q '"time_source": "mtime"' trend.json || { echo "FAIL: trend.json: times not from mtime"; failures=$((failures + 1)); }
 # README.md
 check 0 - memprof trend --limit 4GiB jeprof.*.heap
+check 0 - memprof trend malloc-stats.log
 exit "$failures"

@@ -5,7 +5,6 @@
 
 #include "commands.h"
 #include "memprof/analyze/diff.h"
-#include "memprof/heapparse/dump_order.h"
 #include "memprof/heapparse/input.h"
 #include "memprof/render/diff_report.h"
 #include "option_types.h"
@@ -32,15 +31,10 @@ int run_diff(DiffCommandOptions& o) {
   Diagnostics diag;
   if (o.profile.inputs.empty()) o.profile.inputs = newest_dumps(2, diag);
   if (o.profile.inputs.size() < 2) throw InputError("diff needs at least two dumps: BASE NEW (or BASE MID... NEW)");
-  if (!o.keep_order) {
-    heapparse::SeriesOrder order = heapparse::order_series(o.profile.inputs);
-    if (order.reordered)
-      diag.warn(
-          fmt::format("dumps taken in jemalloc's (pid, seq) order, not the order given: {} (--keep-order keeps "
-                      "the given order)",
-                      heapparse::describe_series(order.paths)));
-    o.profile.inputs = std::move(order.paths);
-  }
+  std::vector<std::string> ordered;
+  for (series::SeriesDump& d : ordered_series(o.profile.inputs, o.keep_order, diag))
+    ordered.push_back(std::move(d.path));
+  o.profile.inputs = std::move(ordered);
   flush_warnings(diag);
 
   analyze::Suppressions rules;
@@ -51,7 +45,8 @@ int run_diff(DiffCommandOptions& o) {
   SampleType type = o.profile.sample_type();
   if (o.profile.inputs.size() >= kSeriesEngineMinDumps && !o.suppressions) {  // a series: symbolized once
     uint64_t period = 0;
-    analyze::DiffTable table = diff_series(o.profile.inputs, o.profile, {.normalize = o.normalize}, period, diag);
+    analyze::DiffTable table = diff_series(o.profile.inputs, o.profile, {.normalize = o.normalize},
+                                           o.gates.growth || o.gates.site_growth, period, diag);
     flush_warnings(diag);
     render::GateResult gates = render::check_diff_gates(table, o.gates, o.profile.exact_bytes);
     print_gates(gates);  // first, so CI logs show them whatever the format

@@ -1,8 +1,5 @@
 #include "symbol_warnings.h"
 
-#include <map>
-#include <string>
-
 #include <fmt/format.h>
 
 namespace memprof::cli {
@@ -11,33 +8,32 @@ namespace {
 
 constexpr double kMaterialShare = 0.01;
 
-}  // namespace
-
-void warn_unresolved_modules(const Profile& p, const symbolize::SymbolizeReport& report, Diagnostics& diag) {
-  if (p.embedded_symbols || p.samples.empty()) return;
-  if (!p.has_maps_section) {
-    diag.warn(
-        fmt::format("{}: no MAPPED_LIBRARIES section (the dump was cut short?): addresses cannot be resolved "
-                    "to names",
-                    p.path));
-    return;
-  }
-  // Live bytes per module, by the leaf of each stack: where the allocation was made.
-  std::map<std::string, double, std::less<>> bytes;
-  double total = 0;
+ModuleShares leaf_module_shares(const Profile& p) {
+  ModuleShares shares;
   for (const Sample& s : p.samples) {
     double value = s.values[SampleType::inuse_space];
-    total += value;
+    shares.total += value;
     auto frames = p.stacks.frames(s.stack);
     if (frames.empty()) continue;
     const Location& leaf = p.locations[frames[0].value()];
-    if (leaf.mapping.valid()) bytes[std::string(p.str(p.mappings[leaf.mapping.value()].path))] += value;
+    if (leaf.mapping.valid()) shares.bytes[std::string(p.str(p.mappings[leaf.mapping.value()].path))] += value;
   }
-  if (total <= 0) return;
+  return shares;
+}
+
+}  // namespace
+
+void warn_missing_maps(std::string_view dump_path, Diagnostics& diag) {
+  diag.warn(fmt::format(
+      "{}: no MAPPED_LIBRARIES section (the dump was cut short?): addresses cannot be resolved to names", dump_path));
+}
+
+void warn_unresolved_modules(const symbolize::SymbolizeReport& report, const ModuleShares& shares, Diagnostics& diag) {
+  if (shares.total <= 0) return;
   for (const symbolize::ModuleReport& m : report.modules) {
     if (m.addresses == 0 || m.resolved > 0 || m.used_path.empty()) continue;  // "not found" is warned elsewhere
-    auto it = bytes.find(m.dump_path);
-    double share = it == bytes.end() ? 0 : it->second / total;
+    auto it = shares.bytes.find(m.dump_path);
+    double share = it == shares.bytes.end() ? 0 : it->second / shares.total;
     if (share < kMaterialShare) continue;
     diag.warn(
         fmt::format("{}: no symbols resolved, and {:.1f}% of the live bytes are allocated in it (build id {}); "
@@ -46,6 +42,12 @@ void warn_unresolved_modules(const Profile& p, const symbolize::SymbolizeReport&
                     "names",
                     m.dump_path, 100 * share, m.build_id.empty() ? std::string("unknown") : m.build_id));
   }
+}
+
+void warn_unresolved_modules(const Profile& p, const symbolize::SymbolizeReport& report, Diagnostics& diag) {
+  if (p.embedded_symbols || p.samples.empty()) return;
+  if (!p.has_maps_section) return warn_missing_maps(p.path, diag);
+  warn_unresolved_modules(report, leaf_module_shares(p), diag);
 }
 
 }  // namespace memprof::cli

@@ -1,10 +1,15 @@
-// Warnings about names that could not be resolved, said once per dump and only when they matter:
-// a dump without its MAPPED_LIBRARIES section, and a module that was found but resolved no
-// symbol while holding a material share (>= 1%) of the live bytes.
+// Warnings about names that could not be resolved, said once per dump (or series) and only when
+// they matter: a dump without its MAPPED_LIBRARIES section, and a module that was found but
+// resolved no symbol while holding a material share (>= 1%) of the live bytes.
 //
 //   symbolize::SymbolizeReport report = symbolize::symbolize_auto(profile, options, diag);
 //   warn_unresolved_modules(profile, report, diag);
 #pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
 
 #include "memprof/profile/diagnostics.h"
 #include "memprof/profile/profile.h"
@@ -12,6 +17,15 @@
 
 namespace memprof::cli {
 
+// Bytes allocated in each module (by the leaf frame of each stack), by its path in the dump.
+struct ModuleShares {
+  std::map<std::string, double, std::less<>> bytes;
+  double total = 0;
+};
+
+void warn_missing_maps(std::string_view dump_path, Diagnostics& diag);
+void warn_unresolved_modules(const symbolize::SymbolizeReport& report, const ModuleShares& shares, Diagnostics& diag);
+// Both, for one symbolized dump.
 void warn_unresolved_modules(const Profile& profile, const symbolize::SymbolizeReport& report, Diagnostics& diag);
 
 }  // namespace memprof::cli

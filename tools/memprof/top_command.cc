@@ -1,6 +1,5 @@
 // memprof top [DUMP...]: where the memory is, per function (or line, file, module, address).
 #include <map>
-#include <regex>
 
 #include <fmt/format.h>
 

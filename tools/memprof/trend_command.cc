@@ -1,18 +1,24 @@
 // memprof trend DUMP...: many dumps of a process as a time series, read by the series engine
 // (lib/series): the total's growth, leak suspects by robust slope and trend test, anomalous
 // steps, a forecast against --limit; text, JSON, long CSV or an SVG chart.
+#include <sys/stat.h>
+
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "commands.h"
-#include "memprof/analyze/filters.h"
 #include "memprof/heapparse/input.h"
+#include "memprof/jestats/read_stats.h"
 #include "memprof/render/trend_report.h"
 #include "memprof/render/units.h"
 #include "memprof/series/series.h"
+#include "memprof/series/stats_trend.h"
 #include "memprof/series/trend.h"
 #include "option_types.h"
 #include "output.h"
 #include "profile_options.h"
+#include "series_inputs.h"
 
 namespace memprof::cli {
 
@@ -50,8 +56,68 @@ void parse_min_slope(const std::string& text, series::TrendOptions& t) {
   t.min_slope_per_hour = per_hour;
 }
 
+// malloc_stats_print output rather than heap dumps: JSON, or text holding a Begin marker (a log
+// may have anything before it). Heap dumps start with their header.
+bool is_stats_input(const std::string& path) {
+  if (path == "-") return false;  // read once, by whichever reader takes it
+  heapparse::InputBytes in = heapparse::read_input(path);
+  std::string_view text = in.text();
+  size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return false;
+  if (text[first] == '{') return true;
+  text.remove_prefix(first);
+  if (text.starts_with("heap_v2/") || text.starts_with("heap profile:") || text.starts_with("--- ")) return false;
+  return text.find("___ Begin jemalloc statistics ___") != std::string_view::npos;
+}
+
+// The allocator's state over time: every snapshot of every input, in the order given.
+int run_stats_trend(const TrendCommandOptions& o) {
+  if (o.format == render::Format::svg || o.format == render::Format::csv)
+    throw InputError("--format svg and csv are for heap dumps; malloc_stats_print snapshots give text or json");
+  Diagnostics diag;
+  std::vector<jestats::StatsSnapshot> snaps;
+  std::vector<std::optional<double>> log_times;
+  std::vector<double> mtimes;  // of each snapshot's file
+  for (const std::string& path : o.profile.inputs) {
+    heapparse::InputBytes in = heapparse::read_input(path);
+    std::vector<jestats::StatsSnapshot> file = jestats::parse_stats(in.text(), heapparse::input_name(path), diag);
+    for (std::optional<double> t : series::snapshot_log_times(in.text(), file)) log_times.push_back(t);
+    struct stat st {};
+    double mtime = path != "-" && ::stat(path.c_str(), &st) == 0
+                       ? static_cast<double>(st.st_mtim.tv_sec) + static_cast<double>(st.st_mtim.tv_nsec) * 1e-9
+                       : 0;
+    for (jestats::StatsSnapshot& s : file) {
+      snaps.push_back(std::move(s));
+      mtimes.push_back(mtime);
+    }
+  }
+  flush_warnings(diag);
+  if (snaps.size() < 3)
+    throw InputError(fmt::format("trend needs at least three malloc_stats_print snapshots, got {}", snaps.size()));
+  // Times: the log's own timestamps when every snapshot has one; else, one snapshot per file,
+  // the files' modification times; either must increase and span at least a second.
+  auto usable = [](const std::vector<double>& t) { return std::ranges::is_sorted(t) && t.back() - t.front() >= 1; };
+  std::vector<double> times;
+  std::string source = "sequence";
+  if (std::ranges::all_of(log_times, [](const std::optional<double>& t) { return t.has_value(); })) {
+    for (const std::optional<double>& t : log_times) times.push_back(*t);
+    if (usable(times)) source = "log";
+  }
+  if (source == "sequence" && o.profile.inputs.size() == snaps.size() && usable(mtimes)) {
+    times = mtimes;
+    source = "mtime";
+  }
+  if (source == "sequence") times.clear();
+  series::StatsTrend t =
+      series::analyze_stats_trend(snaps, {.anomaly_threshold = o.anomaly_threshold}, std::move(times), source);
+  render::ReportStyle style{.width = output_width(), .exact_bytes = o.exact_bytes, .max_rows = 0};
+  write_stdout(render::render_stats_trend(t, style, o.format));
+  return 0;
+}
+
 int run_trend(TrendCommandOptions& o) {
   finish_profile_options(o.profile);
+  if (!o.profile.inputs.empty() && is_stats_input(o.profile.inputs.front())) return run_stats_trend(o);
   if (o.profile.inputs.size() < 3)
     throw InputError(fmt::format("trend needs at least three dumps, got {}", o.profile.inputs.size()));
   Diagnostics diag;
@@ -62,33 +128,19 @@ int run_trend(TrendCommandOptions& o) {
     if (!v) throw CLI::ValidationError("--limit", "expects a size such as 2GiB, got '" + *o.limit + "'");
     t.limit = static_cast<double>(*v);
   }
-  series::SeriesOptions s{.type = o.profile.sample_type(),
-                          .frames = {.granularity = o.profile.granularity(),
-                                     .full_names = o.profile.full_names,
-                                     .thread = o.profile.thread},
-                          .filters = o.profile.filters,
-                          .symbols = o.profile.symbols};
+  series::SeriesOptions s = series_options(o.profile);
   if (o.suppressions) {
     heapparse::InputBytes text = heapparse::read_input(*o.suppressions);
     s.suppressions = analyze::parse_suppressions(text.text(), *o.suppressions, diag);
   }
-  std::vector<series::SeriesDump> dumps = series::order_dumps(o.profile.inputs, o.keep_order);
+  std::vector<series::SeriesDump> dumps = ordered_series(o.profile.inputs, o.keep_order, diag);
   series::TimeSource source = series::assign_times(dumps);
   if (t.min_slope_per_hour && source == series::TimeSource::sequence)
     throw InputError(
         "--min-slope per hour needs times, and the dumps' modification times do not increase; "
         "give it per step (e.g. 64KiB/step)");
-  series::Series data;
-  try {
-    data = series::load_series(std::move(dumps), s, diag);
-  } catch (const analyze::RegexError& e) {
-    throw InputError(fmt::format("--focus/--ignore/--hide/--show-from: {}", e.what()));
-  }
+  series::Series data = load_series_checked(std::move(dumps), s, o.fail_leak, diag);
   flush_warnings(diag);
-  if ((s.type == SampleType::alloc_space || s.type == SampleType::alloc_objects) && !data.has_accum_data)
-    throw InputError(
-        "no cumulative allocation data in the dumps (the process ran without MALLOC_CONF=prof_accum:true); "
-        "use --inuse-space or --inuse-objects");
   series::TrendReport report = series::analyze_trend(data, source, t);
 
   render::GateResult gates;
@@ -116,7 +168,8 @@ RunCommand add_trend_command(CLI::App& app) {
   CLI::App* cmd =
       app.add_subcommand("trend", "Many dumps as a time series: growth, leak suspects, anomalies, forecast");
   cmd->add_option("dumps", o->profile.inputs,
-                  "Dumps of one process (any order: sorted by pid and sequence number from jemalloc's names)")
+                  "Dumps of one process (any order: sorted by pid and sequence number from jemalloc's names), "
+                  "or files of malloc_stats_print snapshots (one or many each)")
       ->required();
   add_profile_options(*cmd, o->profile, false);
   auto* g = "Trend";

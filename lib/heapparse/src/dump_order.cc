@@ -33,8 +33,18 @@ SeriesOrder order_series(std::vector<std::string> paths) {
   if (paths.size() < 2 || !std::ranges::all_of(names, has_pid_seq)) return {std::move(paths), false};
   std::vector<size_t> index(paths.size());
   for (size_t i = 0; i < index.size(); ++i) index[i] = i;
+  // Sequence numbers order one process; which process came first only the files' times tell.
+  std::map<uint64_t, fs::file_time_type> first_mtime;
+  for (size_t i = 0; i < paths.size(); ++i) {
+    std::error_code ec;
+    fs::file_time_type t = fs::last_write_time(paths[i], ec);
+    if (ec) t = fs::file_time_type::min();
+    auto [it, inserted] = first_mtime.try_emplace(*names[i]->pid, t);
+    if (!inserted) it->second = std::min(it->second, t);
+  }
   std::ranges::stable_sort(index, [&](size_t a, size_t b) {
-    return std::tie(*names[a]->pid, *names[a]->seq) < std::tie(*names[b]->pid, *names[b]->seq);
+    uint64_t pa = *names[a]->pid, pb = *names[b]->pid;
+    return std::tie(first_mtime[pa], pa, *names[a]->seq) < std::tie(first_mtime[pb], pb, *names[b]->seq);
   });
   SeriesOrder order;
   for (size_t i = 0; i < index.size(); ++i) {

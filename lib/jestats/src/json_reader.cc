@@ -168,60 +168,14 @@ JsonValue JsonReader::parse_value(int depth) {
   v.line = line_;
   if (pos_ >= text_.size()) fail("a JSON value");
   char c = text_[pos_];
-  if (c == '{') {
-    v.kind = JsonValue::Kind::object;
-    ++pos_;
-    skip_ws();
-    if (pos_ < text_.size() && text_[pos_] == '}') {
-      ++pos_;
-      return v;
-    }
-    while (true) {
-      skip_ws();
-      std::string key;
-      parse_string_into(key);
-      expect(':');
-      JsonValue member = parse_value(depth + 1);
-      v.members.emplace_back(std::move(key), std::move(member));
-      skip_ws();
-      if (pos_ < text_.size() && text_[pos_] == ',') {
-        ++pos_;
-        continue;
-      }
-      if (pos_ < text_.size() && text_[pos_] == '}') {
-        ++pos_;
-        return v;
-      }
-      fail("',' or '}'");
-    }
-  }
-  if (c == '[') {
-    v.kind = JsonValue::Kind::array;
-    ++pos_;
-    skip_ws();
-    if (pos_ < text_.size() && text_[pos_] == ']') {
-      ++pos_;
-      return v;
-    }
-    while (true) {
-      v.items.push_back(parse_value(depth + 1));
-      skip_ws();
-      if (pos_ < text_.size() && text_[pos_] == ',') {
-        ++pos_;
-        continue;
-      }
-      if (pos_ < text_.size() && text_[pos_] == ']') {
-        ++pos_;
-        return v;
-      }
-      fail("',' or ']'");
-    }
-  }
+  if (c == '{') return parse_object(std::move(v), depth);
+  if (c == '[') return parse_array(std::move(v), depth);
   if (c == '"') {
     v.kind = JsonValue::Kind::string;
     parse_string_into(v.text);
     return v;
   }
+  if (c == '-' || (c >= '0' && c <= '9')) return parse_number(std::move(v));
   auto literal = [&](std::string_view word) {
     if (text_.substr(pos_, word.size()) != word) fail("a JSON value");
     pos_ += word.size();
@@ -241,29 +195,78 @@ JsonValue JsonReader::parse_value(int depth) {
     literal("null");
     return v;
   }
-  if (c == '-' || (c >= '0' && c <= '9')) {
-    size_t start = pos_;
-    if (text_[pos_] == '-') ++pos_;
-    auto digits = [&] {
-      size_t d = pos_;
-      while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
-      if (pos_ == d) fail("a digit");
-    };
-    digits();
-    if (pos_ < text_.size() && text_[pos_] == '.') {
-      ++pos_;
-      digits();
-    }
-    if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
-      ++pos_;
-      if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) ++pos_;
-      digits();
-    }
-    v.kind = JsonValue::Kind::number;
-    v.text.assign(text_.substr(start, pos_ - start));
-    return v;
-  }
   fail("a JSON value");
+}
+
+// Consumes `close` (true) or `,` (false) after a member or item; anything else is an error.
+bool JsonReader::end_of_list(char close) {
+  skip_ws();
+  if (pos_ < text_.size() && text_[pos_] == ',') {
+    ++pos_;
+    return false;
+  }
+  if (pos_ < text_.size() && text_[pos_] == close) {
+    ++pos_;
+    return true;
+  }
+  fail(fmt::format("',' or '{}'", close));
+}
+
+// Consumes the opening bracket; true (and consumes `close`) when the list is empty.
+bool JsonReader::empty_list(char close) {
+  ++pos_;
+  skip_ws();
+  if (pos_ < text_.size() && text_[pos_] == close) {
+    ++pos_;
+    return true;
+  }
+  return false;
+}
+
+JsonValue JsonReader::parse_object(JsonValue v, int depth) {
+  v.kind = JsonValue::Kind::object;
+  if (empty_list('}')) return v;
+  do {
+    skip_ws();
+    std::string key;
+    parse_string_into(key);
+    expect(':');
+    JsonValue member = parse_value(depth + 1);
+    v.members.emplace_back(std::move(key), std::move(member));
+  } while (!end_of_list('}'));
+  return v;
+}
+
+JsonValue JsonReader::parse_array(JsonValue v, int depth) {
+  v.kind = JsonValue::Kind::array;
+  if (empty_list(']')) return v;
+  do v.items.push_back(parse_value(depth + 1));
+  while (!end_of_list(']'));
+  return v;
+}
+
+// Kept as text: 64-bit counters must not round through a double.
+JsonValue JsonReader::parse_number(JsonValue v) {
+  size_t start = pos_;
+  if (text_[pos_] == '-') ++pos_;
+  auto digits = [&] {
+    size_t d = pos_;
+    while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
+    if (pos_ == d) fail("a digit");
+  };
+  digits();
+  if (pos_ < text_.size() && text_[pos_] == '.') {
+    ++pos_;
+    digits();
+  }
+  if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
+    ++pos_;
+    if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) ++pos_;
+    digits();
+  }
+  v.kind = JsonValue::Kind::number;
+  v.text.assign(text_.substr(start, pos_ - start));
+  return v;
 }
 
 }  // namespace memprof::jestats

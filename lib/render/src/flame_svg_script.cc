@@ -30,8 +30,10 @@ text{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:11px;fill
 )CSS";
 }
 
-std::string_view flame_svg_script() {
-  return R"JS(
+namespace {
+
+// JavaScript, not C++: a constant rather than a function body.
+constexpr std::string_view kScript = R"JS(
 "use strict";
 (function () {
   var NS = "http://www.w3.org/2000/svg";
@@ -217,6 +219,9 @@ std::string_view flame_svg_script() {
   else init();
 })();
 )JS";
-}
+
+}  // namespace
+
+std::string_view flame_svg_script() { return kScript; }
 
 }  // namespace memprof::render

@@ -130,14 +130,26 @@ std::string text_report(const Series& s, const TrendReport& r, const ReportStyle
   out += format == Format::markdown ? table.render_markdown() : table.render(style.width);
   if (shown < r.rows.size()) out += fmt::format("({} more sites; -n 0 shows all)\n", r.rows.size() - shown);
 
-  out += fmt::format("\nAnomalies: {} (step changes of the total with robust z-score above the threshold)\n",
-                     r.anomalies.size());
+  out += fmt::format(
+      "\nAnomalies: {} (steps whose change of the total or of a site has a robust z-score above the threshold)\n",
+      r.anomalies.size());
   for (const series::Anomaly& a : r.anomalies) {
-    out += fmt::format("  step {} ({}): {} {} (z {:.1f})", a.step, basename_of(s.dumps[a.step].path), a.kind,
-                       signed_value(a.delta, s.type, exact), a.z);
-    for (size_t i = 0; i < a.sites.size(); ++i)
-      out +=
-          fmt::format("{}{} {}", i ? ", " : "; from ", a.sites[i].name, signed_value(a.sites[i].delta, s.type, exact));
+    bool total = a.scope == "total";
+    if (total)
+      out += fmt::format("  step {} ({}): {} {} (z {:.1f})", a.step, basename_of(s.dumps[a.step].path), a.kind,
+                         signed_value(a.delta, s.type, exact), a.z);
+    else
+      out += fmt::format("  step {} ({}): {} in a site, total {}", a.step, basename_of(s.dumps[a.step].path), a.kind,
+                         signed_value(a.delta, s.type, exact));
+    for (size_t i = 0; i < a.sites.size(); ++i) {
+      const series::AnomalySite& site = a.sites[i];
+      out += fmt::format("{}{} {}",
+                         i       ? ", "
+                         : total ? "; from "
+                                 : "; ",
+                         site.name, signed_value(site.delta, s.type, exact));
+      if (!site.kind.empty()) out += fmt::format(" ({}, z {:.1f})", site.kind, site.z);
+    }
     out += "\n";
   }
   if (r.limit) {
@@ -229,11 +241,16 @@ std::string json_report(const Series& s, const TrendReport& r, const ReportStyle
     j.key("kind").value(a.kind);
     j.key("delta").value(a.delta);
     j.key("z").value(a.z);
+    j.key("scope").value(a.scope);
     j.key("sites").begin_array();
     for (const auto& site : a.sites) {
       j.begin_object();
       j.key("name").value(site.name);
       j.key("delta").value(site.delta);
+      j.key("kind");
+      site.kind.empty() ? j.null() : j.value(site.kind);
+      j.key("z");
+      site.kind.empty() ? j.null() : j.value(site.z);
       j.end_object();
     }
     j.end_array();

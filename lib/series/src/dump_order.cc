@@ -4,13 +4,15 @@
 
 #include <ctime>
 #include <fstream>
-#include <regex>
 
 #include <algorithm>
 #include <map>
 #include <tuple>
 
+#include <fmt/format.h>
+
 #include "memprof/heapparse/dump_name.h"
+#include "memprof/heapparse/dump_order.h"
 
 namespace memprof::series {
 
@@ -23,33 +25,21 @@ std::string_view time_source_name(TimeSource source) {
   return "sequence";
 }
 
-std::vector<SeriesDump> order_dumps(const std::vector<std::string>& paths, bool keep_order) {
+std::vector<SeriesDump> order_dumps(const std::vector<std::string>& paths, bool keep_order, bool* reordered) {
+  heapparse::SeriesOrder order = keep_order ? heapparse::SeriesOrder{paths} : heapparse::order_series(paths);
+  if (reordered) *reordered = order.reordered;
   std::vector<SeriesDump> dumps;
-  for (const std::string& path : paths) {
-    SeriesDump d{.path = path};
-    if (auto name = heapparse::parse_dump_name(path)) {
+  for (std::string& path : order.paths) {
+    SeriesDump d{.path = std::move(path)};
+    if (auto name = heapparse::parse_dump_name(d.path)) {
       d.pid = name->pid;
       d.seq = name->seq;
     }
     struct stat st {};
-    if (path != "-" && ::stat(path.c_str(), &st) == 0)
+    if (d.path != "-" && ::stat(d.path.c_str(), &st) == 0)
       d.mtime = static_cast<double>(st.st_mtim.tv_sec) + static_cast<double>(st.st_mtim.tv_nsec) * 1e-9;
     dumps.push_back(std::move(d));
   }
-  if (keep_order) return dumps;
-  bool all_named = std::ranges::all_of(dumps, [](const SeriesDump& d) { return d.pid && d.seq; });
-  if (!all_named) {
-    std::ranges::stable_sort(dumps, {}, &SeriesDump::mtime);
-    return dumps;
-  }
-  std::map<uint64_t, double> first_mtime;  // per pid
-  for (const SeriesDump& d : dumps) {
-    auto [it, inserted] = first_mtime.try_emplace(*d.pid, d.mtime);
-    if (!inserted) it->second = std::min(it->second, d.mtime);
-  }
-  std::ranges::stable_sort(dumps, [&](const SeriesDump& a, const SeriesDump& b) {
-    return std::tuple(first_mtime[*a.pid], *a.pid, *a.seq) < std::tuple(first_mtime[*b.pid], *b.pid, *b.seq);
-  });
   return dumps;
 }
 
@@ -74,11 +64,25 @@ std::string directory_of(const std::string& path) {
 
 std::string file_of(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
+// The value of `"key": "value"` in one line of JSON written by `memprof record` (plain file names
+// and times, no escapes); nullopt when the line has no such field.
+std::optional<std::string> string_field(std::string_view line, std::string_view key) {
+  std::string quoted = fmt::format("\"{}\"", key);
+  size_t at = line.find(quoted);
+  if (at == std::string_view::npos) return std::nullopt;
+  at = line.find_first_not_of(" \t", at + quoted.size());
+  if (at == std::string_view::npos || line[at] != ':') return std::nullopt;
+  at = line.find_first_not_of(" \t", at + 1);
+  if (at == std::string_view::npos || line[at] != '"') return std::nullopt;
+  size_t end = line.find('"', at + 1);
+  if (end == std::string_view::npos) return std::nullopt;
+  return std::string(line.substr(at + 1, end - at - 1));
+}
+
 // Times from the manifest.jsonl `memprof record` writes next to its dumps (one JSON object a
 // line with "file" and "time"), when it names every dump.
 bool times_from_manifest(std::vector<SeriesDump>& dumps) {
   std::map<std::string, std::map<std::string, double>> by_dir;  // dir -> file -> time
-  static const std::regex kFile(R"re("file"\s*:\s*"([^"]*)")re"), kTime(R"re("time"\s*:\s*"([^"]*)")re");
   std::vector<double> times;
   for (const SeriesDump& d : dumps) {
     std::string dir = directory_of(d.path);
@@ -86,10 +90,11 @@ bool times_from_manifest(std::vector<SeriesDump>& dumps) {
     if (inserted) {
       std::ifstream in(dir + "/manifest.jsonl");
       std::string line;
-      std::smatch f, t;
-      while (std::getline(in, line))
-        if (std::regex_search(line, f, kFile) && std::regex_search(line, t, kTime))
-          if (auto when = parse_utc(t[1].str())) it->second[file_of(f[1].str())] = *when;
+      while (std::getline(in, line)) {
+        auto file = string_field(line, "file"), time = string_field(line, "time");
+        if (!file || !time) continue;
+        if (auto when = parse_utc(*time)) it->second[file_of(*file)] = *when;
+      }
     }
     auto found = it->second.find(file_of(d.path));
     if (found == it->second.end()) return false;

@@ -1,6 +1,11 @@
 #include "memprof/series/series.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <exception>
@@ -8,7 +13,11 @@
 
 #include <fmt/format.h>
 
+#include "memprof/heapparse/dump_name.h"
+#include "memprof/heapparse/dump_scan.h"
+#include "memprof/heapparse/input.h"
 #include "memprof/heapparse/parse_dump.h"
+#include "memprof/profile/id_map.h"
 #include "memprof/symbolize/embedded_symbols.h"
 #include "union_space.h"
 
@@ -37,6 +46,85 @@ std::optional<ThreadIndex> find_thread(const Profile& p, const std::string& want
 
 bool is_alloc(SampleType t) { return t == SampleType::alloc_space || t == SampleType::alloc_objects; }
 
+using heapparse::ScannedDump;
+using heapparse::TextHash;
+
+struct TextHashHash {
+  size_t operator()(const TextHash& h) const noexcept { return static_cast<size_t>(h.lo); }
+};
+
+// One dump as a worker thread read it: scanned (the common case), or parsed into a profile.
+struct LoadedDump {
+  std::vector<char> buffer;     // regular files, reused from dump to dump
+  heapparse::InputBytes other;  // stdin, pipes, gzip
+  std::string_view text;
+  ScannedDump scan;
+  bool scanned = false;
+  Profile profile;  // when not scanned
+  Diagnostics diag;
+  std::exception_ptr error;
+};
+
+// Regular files are read into a buffer that is reused: a fresh mapping per dump costs page faults
+// and, with threads, TLB shootdowns at munmap, more than the copy.
+constexpr size_t kMaxBuffered = size_t{64} << 20;
+
+void load_text(const std::string& path, LoadedDump& d) {
+  d.other = heapparse::InputBytes{};
+  if (path != "-") {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      struct stat st {};
+      // Dumps above kMaxBuffered are mapped instead (read_input), so that a series of huge dumps
+      // holds no copy of them: the scan drops the pages it has read.
+      bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+                     static_cast<size_t>(st.st_size) <= kMaxBuffered;
+      size_t size = regular ? static_cast<size_t>(st.st_size) : 0, got = 0;
+      if (regular) {
+        d.buffer.resize(size);
+        while (got < size) {
+          ssize_t n = ::pread(fd, d.buffer.data() + got, size - got, static_cast<off_t>(got));
+          if (n < 0 && errno == EINTR) continue;
+          if (n <= 0) break;
+          got += static_cast<size_t>(n);
+        }
+      }
+      ::close(fd);
+      if (regular && got == size) {
+        std::string_view text(d.buffer.data(), size);
+        if (!heapparse::is_gzip(text)) {
+          d.text = text;
+          return;
+        }
+        d.other = heapparse::InputBytes(heapparse::gunzip(text, path));
+        d.text = d.other.text();
+        return;
+      }
+    }
+  }
+  d.other = heapparse::read_input(path);  // and its errors, worded as everywhere else
+  d.text = d.other.text();
+}
+
+void load_dump(const std::string& path, bool scan, LoadedDump& d) {
+  d.scanned = false;
+  d.profile = Profile{};
+  d.error = nullptr;
+  try {
+    load_text(path, d);
+    if (scan) d.scanned = heapparse::scan_dump(d.text, d.scan);
+    // A mapped file's pages come back from the file if the few new stack lines are read again.
+    if (d.scanned) d.other.release_before(d.text.size());
+    if (!d.scanned) {
+      d.profile = heapparse::parse_dump(d.text, heapparse::input_name(path), d.diag,
+                                        [&](size_t offset) { d.other.release_before(offset); });
+      if (path != "-") d.profile.name = heapparse::parse_dump_name(path);
+    }
+  } catch (...) {
+    d.error = std::current_exception();
+  }
+}
+
 class SeriesBuilder {
  public:
   SeriesBuilder(const SeriesOptions& options, Series& out) : options_(options), out_(out) {
@@ -55,9 +143,33 @@ class SeriesBuilder {
     }
     if (p.embedded_symbols) add_symbolized(index, p, thread, diag);
     else add_raw(index, p, thread);
+    if (!p.embedded_symbols && !p.samples.empty() && !p.has_maps_section) out_.dumps_without_maps.push_back(p.path);
+  }
+
+  // A dump from a worker thread: scanned dumps go through the stack-line cache; a stack line
+  // that parse_dump reads differently or rejects sends the dump through the parser, which
+  // reports the error or reads it.
+  void add_loaded(size_t index, LoadedDump& d, const std::string& path, Diagnostics& diag) {
+    if (d.scanned && add_scanned(index, d.scan, d.text)) {
+      if (!d.scan.records.empty() && !d.scan.has_maps_section)
+        out_.dumps_without_maps.push_back(heapparse::input_name(path));
+      return;
+    }
+    if (d.scanned) {
+      d.profile = heapparse::parse_dump(d.text, heapparse::input_name(path), diag);
+      d.scanned = false;
+    }
+    add_dump(index, d.profile, diag);
   }
 
   void finish(Diagnostics& diag) {
+    // The stack-line cache is done with.
+    epochs_ = {};
+    epoch_ids_ = {};
+    addresses_ = {};
+    line_addresses_ = {};
+    line_of_ = {};
+    spans_ = {};
     if (options_.frames.thread && !thread_found_)
       throw InputError(
           fmt::format("no thread '{}' in any of the {} dumps", *options_.frames.thread, out_.dumps.size()));
@@ -71,7 +183,10 @@ class SeriesBuilder {
       u.samples.push_back({StackId{s}, {}, options_.merged ? stack_values_[s] : Values{}});
     std::vector<StackId> frame_stack_of;
     if (!u.samples.empty()) {
-      if (!u.locations.empty()) symbolize::symbolize_profile(u, options_.symbols, diag);
+      if (!u.locations.empty()) {
+        out_.symbols = symbolize::symbolize_profile(u, options_.symbols, diag);
+        count_last_dump_module_bytes(u);
+      }
       analyze::FrameOptions frame_options = options_.frames;
       frame_options.thread.reset();  // chosen while reading
       analyze::FrameProfile f = analyze::build_frame_profile(u, frame_options, &frame_stack_of);
@@ -110,6 +225,21 @@ class SeriesBuilder {
   }
 
  private:
+  // By the leaf of each stack (after trimming, so sample s holds stack s's trimmed form): the
+  // module where the allocation was made.
+  void count_last_dump_module_bytes(const Profile& u) {
+    if (records_.empty()) return;
+    for (const Record& r : records_.back()) {
+      if (r.stack & kFrameSpace) continue;
+      out_.last_dump_bytes += r.bytes;
+      auto frames = u.stacks.frames(u.samples[r.stack].stack);
+      if (frames.empty()) continue;
+      const Location& leaf = u.locations[frames[0].value()];
+      if (leaf.mapping.valid())
+        out_.last_dump_module_bytes[std::string(u.str(u.mappings[leaf.mapping.value()].path))] += r.bytes;
+    }
+  }
+
   Record record(uint32_t stack, const RawCounts& raw, const Values& v) const {
     bool alloc = is_alloc(options_.type);
     int64_t count = alloc ? raw.accum_objects : raw.cur_objects;
@@ -161,6 +291,95 @@ class SeriesBuilder {
     });
   }
 
+  // The stack-line cache. Dumps of one process repeat most of their stack lines, and a line
+  // means the same stack in every dump whose executable mappings are the same (its "code
+  // epoch"): such a line is parsed and its addresses placed once, later dumps only hash it. A
+  // line with an address outside executable mappings (a corrupt frame in a heap or stack
+  // mapping, which move between dumps) is resolved again in each dump.
+  static constexpr uint32_t kUnresolved = UINT32_MAX - 1, kVolatile = UINT32_MAX - 2;
+  struct CodeEpoch {
+    IdMap<uint64_t> locations;            // address in an executable mapping -> LocationId
+    IdMap<TextHash, TextHashHash> lines;  // stack line -> index into line_stacks
+    std::vector<uint32_t> line_stacks;    // a series StackId, kUnresolved or kVolatile
+  };
+
+  bool add_scanned(size_t index, const ScannedDump& scan, std::string_view text) {
+    uint32_t epoch_id = epoch_ids_.find_or_insert(scan.code_key, [&] {
+      epochs_.emplace_back();
+      return epochs_.size() - 1;
+    });
+    CodeEpoch& e = epochs_[epoch_id];
+    // Parse every line still to be resolved before changing anything, so that falling back to
+    // parse_dump leaves no trace of this dump.
+    line_of_.resize(scan.records.size());
+    spans_.resize(scan.records.size());
+    addresses_.clear();
+    for (size_t k = 0; k < scan.records.size(); ++k) {
+      const heapparse::ScannedRecord& r = scan.records[k];
+      uint32_t line = e.lines.find_or_insert(r.stack_hash, [&] {
+        e.line_stacks.push_back(kUnresolved);
+        return e.line_stacks.size() - 1;
+      });
+      line_of_[k] = line;
+      uint32_t st = e.line_stacks[line];
+      if (st != kUnresolved && st != kVolatile) continue;
+      if (!heapparse::parse_stack_addresses(scan.stack_line(text, r), line_addresses_)) return false;
+      spans_[k] = {static_cast<uint32_t>(addresses_.size()), static_cast<uint32_t>(line_addresses_.size())};
+      addresses_.insert(addresses_.end(), line_addresses_.begin(), line_addresses_.end());
+    }
+    const Profile& maps = scan.maps;
+    placed_.assign(maps.mappings.size(), MappingPlacement{});
+    placed_tried_.assign(maps.mappings.size(), 0);
+    if (scan.sample_period > 1) out_.sampled = true;
+    out_.sample_period = scan.sample_period;
+    auto& records = records_[index];
+    records.reserve(scan.records.size());
+    std::vector<LocationId> frames;
+    for (size_t k = 0; k < scan.records.size(); ++k) {
+      const heapparse::ScannedRecord& r = scan.records[k];
+      uint32_t& st = e.line_stacks[line_of_[k]];
+      StackId g{st};
+      if (st == kUnresolved || st == kVolatile) {
+        frames.clear();
+        bool stable = true;
+        for (uint32_t a = spans_[k].first; a < spans_[k].first + spans_[k].second; ++a) {
+          uint64_t address = addresses_[a];
+          MappingId m = maps.mapping_for(address);
+          bool code = !scan.has_maps_section || (m.valid() && maps.mappings[m.value()].executable);
+          stable = stable && code;
+          frames.push_back(
+              code ? LocationId{e.locations.find_or_insert(address, [&] { return locate(maps, m, address).value(); })}
+                   : locate(maps, m, address));
+        }
+        g = stacks_.intern(frames);
+        if (options_.merged && g.value() >= stack_values_.size()) stack_values_.resize(g.value() + 1);
+        if (st == kUnresolved) st = stable ? g.value() : kVolatile;
+      }
+      if (options_.merged) stack_values_[g.value()] += r.values;
+      out_.has_accum_data = out_.has_accum_data || r.raw.accum_objects != 0 || r.raw.accum_bytes != 0;
+      records.push_back(record(g.value(), r.raw, r.values));
+    }
+    space_modules_ = space_.modules();
+    return true;
+  }
+
+  // The series location of an address of this dump; its mapping, and the executable mappings of
+  // the same module (the symbolizer checks a binary against them), are placed on first use.
+  LocationId locate(const Profile& maps, MappingId m, uint64_t address) {
+    if (m.valid() && !placed_tried_[m.value()]) {
+      std::vector<char> wanted(maps.mappings.size(), 0);
+      StringId path = maps.mappings[m.value()].path;
+      for (size_t i = 0; i < maps.mappings.size(); ++i)
+        if (!placed_tried_[i] &&
+            (i == m.value() || (maps.mappings[i].executable && path.valid() && maps.mappings[i].path == path)))
+          wanted[i] = placed_tried_[i] = 1;
+      std::vector<MappingPlacement> placed = space_.place(maps, wanted);
+      for (size_t i = 0; i < wanted.size(); ++i)
+        if (wanted[i]) placed_[i] = placed[i];
+    }
+    return space_.location(placed_, maps, Location{.address = address, .mapping = m});
+  }
+
   // A dump that carries its own names: symbolized alone, its frame stacks join the frame space.
   void add_symbolized(size_t index, Profile& p, std::optional<ThreadIndex> thread, Diagnostics& diag) {
     symbolize::symbolize_auto(p, options_.symbols, diag);
@@ -199,6 +418,13 @@ class SeriesBuilder {
     if (fo.ignore) ignore = analyze::match_frames(frames_, *fo.ignore);
     if (fo.hide) hide = analyze::match_frames(frames_, *fo.hide);
     if (fo.show_from) show_from = analyze::match_frames(frames_, *fo.show_from);
+    auto matched = [&](const std::optional<std::string>& pattern, const std::vector<char>& bits) {
+      return !pattern || std::ranges::find(bits, 1) != bits.end();
+    };
+    out_.filter_matches = {.focus = matched(fo.focus, focus),
+                           .ignore = matched(fo.ignore, ignore),
+                           .hide = matched(fo.hide, hide),
+                           .show_from = matched(fo.show_from, show_from)};
     auto any = [](const std::vector<char>& bits, std::span<const FrameId> s) {
       for (FrameId f : s)
         if (bits[f.value()]) return true;
@@ -293,6 +519,14 @@ class SeriesBuilder {
   analyze::FrameProfile frames_;              // named-frame stacks (symbolized dumps, then all)
   std::vector<std::vector<Record>> records_;  // per dump
   bool thread_found_ = false;
+  std::vector<CodeEpoch> epochs_;
+  IdMap<TextHash, TextHashHash> epoch_ids_;
+  // Scratch of add_scanned, kept to reuse their storage.
+  std::vector<uint32_t> line_of_;
+  std::vector<std::pair<uint32_t, uint32_t>> spans_;  // records' addresses in addresses_
+  std::vector<uint64_t> addresses_, line_addresses_;
+  std::vector<MappingPlacement> placed_;
+  std::vector<char> placed_tried_;
 };
 
 }  // namespace
@@ -302,35 +536,31 @@ Series load_series(std::vector<SeriesDump> dumps, const SeriesOptions& options, 
   out.dumps = std::move(dumps);
   out.type = options.type;
   SeriesBuilder builder(options, out);
-  // Parsing is most of the work: dumps are parsed a few at a time in parallel, then reduced in
-  // order on this thread (so ids, and thus the output, do not depend on timing). Only a batch of
-  // profiles is in memory at once.
+  // Reading is most of the work: dumps are read and scanned (or parsed) a few at a time in
+  // parallel, then reduced in order on this thread (so ids, and thus the output, do not depend on
+  // timing). Only a batch of dumps is in memory at once.
   unsigned threads =
       options.parse_threads ? options.parse_threads : std::clamp(std::thread::hardware_concurrency(), 1u, 2u);
+  bool scan = options.scan_dumps && !options.frames.thread;  // one thread's counts need the whole parser
   size_t n = out.dumps.size();
+  std::vector<LoadedDump> slots(threads);
   for (size_t begin = 0; begin < n; begin += threads) {
     size_t m = std::min<size_t>(threads, n - begin);
-    std::vector<Profile> batch(m);
-    std::vector<Diagnostics> diags(m);
-    std::vector<std::exception_ptr> errors(m);
-    auto parse = [&](size_t k) {
-      try {
-        batch[k] = heapparse::read_dump(out.dumps[begin + k].path, diags[k]);
-      } catch (...) {
-        errors[k] = std::current_exception();
-      }
-    };
+    auto load = [&](size_t k) { load_dump(out.dumps[begin + k].path, scan, slots[k]); };
     std::vector<std::thread> pool;
-    for (size_t k = 1; k < m; ++k) pool.emplace_back(parse, k);
-    parse(0);
+    for (size_t k = 1; k < m; ++k) pool.emplace_back(load, k);
+    load(0);
     for (std::thread& t : pool) t.join();
     for (size_t k = 0; k < m; ++k) {
-      if (errors[k]) std::rethrow_exception(errors[k]);
-      for (std::string& w : diags[k].warnings) diag.warn(std::move(w));
-      builder.add_dump(begin + k, batch[k], diag);
-      batch[k] = Profile{};
+      LoadedDump& d = slots[k];
+      if (d.error) std::rethrow_exception(d.error);
+      for (std::string& w : d.diag.warnings) diag.warn(std::move(w));
+      d.diag.warnings.clear();
+      builder.add_loaded(begin + k, d, out.dumps[begin + k].path, diag);
+      d.profile = Profile{};
     }
   }
+  std::vector<LoadedDump>().swap(slots);  // the buffers go before symbolization, the hungriest step
   builder.finish(diag);
   return out;
 }

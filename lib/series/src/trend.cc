@@ -9,6 +9,8 @@ namespace {
 
 // Changes below half a unit round to zero in every report: not growth.
 constexpr double kUnit = 0.5;
+// Sites named per anomaly.
+constexpr size_t kAnomalySites = 5;
 
 }  // namespace
 
@@ -38,47 +40,118 @@ TrendStats trend_stats(const std::vector<double>& values, const std::vector<doub
 
 namespace {
 
+// Robust z-scores of the step changes of `values` (element i - 1 is step i); the scale is at
+// least `floor` and the step's sampling noise.
+std::vector<double> step_z_scores(const std::vector<double>& values, const std::vector<double>& variance,
+                                  double floor) {
+  size_t n = values.size();
+  std::vector<double> d(n - 1);
+  for (size_t i = 1; i < n; ++i) d[i - 1] = values[i] - values[i - 1];
+  double med = median(d);
+  double mad_scale = 1.4826 * median_absolute_deviation(d);
+  std::vector<double> z(n - 1);
+  for (size_t i = 1; i < n; ++i) {
+    double noise = variance.empty() ? 0 : std::sqrt(std::max(0.0, variance[i] + variance[i - 1]));
+    z[i - 1] = (d[i - 1] - med) / std::max({mad_scale, noise, floor});
+  }
+  return z;
+}
+
+// The anomalous steps of one series: a rise that falls back by half within `window` steps is a
+// spike (and its way back is part of it, not a drop of its own), one that stays is a step, a
+// fall is a drop. Returns (step, kind) pairs.
+std::vector<std::pair<size_t, const char*>> anomalous_steps(const std::vector<double>& values,
+                                                            const std::vector<double>& z, double threshold,
+                                                            size_t window) {
+  std::vector<std::pair<size_t, const char*>> out;
+  size_t n = values.size();
+  std::vector<char> is_return(n, 0);
+  for (size_t i = 1; i < n; ++i) {
+    if (std::fabs(z[i - 1]) < threshold || is_return[i]) continue;
+    double delta = values[i] - values[i - 1];
+    const char* kind = delta > 0 ? "step" : "drop";
+    if (delta > 0)
+      for (size_t j = i + 1; j < n && j <= i + window; ++j)
+        if (values[j] - values[i - 1] < 0.5 * delta) {
+          kind = "spike";
+          for (size_t k = i + 1; k <= j; ++k) is_return[k] = 1;
+          break;
+        }
+    out.emplace_back(i, kind);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<StepAnomaly> step_anomalies(const std::vector<double>& values, const std::vector<double>& variance,
+                                        double floor, double threshold, size_t window) {
+  std::vector<StepAnomaly> out;
+  if (values.size() < 4) return out;
+  std::vector<double> z = step_z_scores(values, variance, floor);
+  for (auto [i, kind] : anomalous_steps(values, z, threshold, window))
+    out.push_back({.step = i, .kind = kind, .delta = values[i] - values[i - 1], .z = z[i - 1]});
+  return out;
+}
+
+namespace {
+
 std::vector<Anomaly> find_anomalies(const Series& series, const TrendOptions& options) {
   std::vector<Anomaly> out;
   const std::vector<double>& total = series.totals;
   size_t n = total.size();
   if (n < 4) return out;  // too few steps to know what is usual
-  std::vector<double> d(n - 1);
-  for (size_t i = 1; i < n; ++i) d[i - 1] = total[i] - total[i - 1];
-  double med = median(d);
-  double mad_scale = 1.4826 * median_absolute_deviation(d);
-  std::vector<double> abs_total(total.size());
+  std::vector<double> abs_total(n);
   for (size_t i = 0; i < n; ++i) abs_total[i] = std::fabs(total[i]);
   // Many equal steps (MAD 0) must not make every small wobble infinite: the scale is at least
-  // the step's sampling noise and 0.1% of the typical total.
-  double relative_floor = std::max(1.0, 0.001 * median(abs_total));
-  std::vector<char> is_return(n, 0);
-  for (size_t i = 1; i < n; ++i) {
-    double delta = d[i - 1];
-    double noise =
-        series.total_variance.empty() ? 0 : std::sqrt(series.total_variance[i] + series.total_variance[i - 1]);
-    double scale = std::max({mad_scale, noise, relative_floor});
-    double z = (delta - med) / scale;
-    if (std::fabs(z) < options.anomaly_threshold || is_return[i]) continue;
-    Anomaly a{.step = i, .delta = delta, .z = z};
-    if (delta > 0) {
-      a.kind = "step";
-      for (size_t j = i + 1; j < n && j <= i + options.spike_window; ++j)
-        if (total[j] - total[i - 1] < 0.5 * delta) {
-          a.kind = "spike";
-          for (size_t k = i + 1; k <= j; ++k) is_return[k] = 1;  // the way back is part of the spike
-          break;
-        }
-    } else {
-      a.kind = "drop";
-    }
+  // the step's sampling noise and 0.1% of the typical total, for the total and for each site
+  // (so a site's jump must also matter to the heap, not only to the site).
+  double floor = std::max(1.0, 0.001 * median(abs_total));
+  std::vector<double> total_z = step_z_scores(total, series.total_variance, floor);
+  std::vector<char> found(n, 0);
+  std::vector<Anomaly> by_step(n);
+  for (auto [i, kind] : anomalous_steps(total, total_z, options.anomaly_threshold, options.spike_window)) {
+    Anomaly& a = by_step[i];
+    a = {.step = i, .kind = kind, .delta = total[i] - total[i - 1], .z = total_z[i - 1], .scope = "total"};
+    found[i] = 1;
+    // The sites that made it: moved the same way by at least a tenth of it.
     for (const SiteSeries& s : series.sites) {
       double sd = s.values[i] - s.values[i - 1];
-      if (sd * delta > 0 && std::fabs(sd) >= 0.1 * std::fabs(delta)) a.sites.push_back({s.name, sd});
+      if (sd * a.delta > 0 && std::fabs(sd) >= 0.1 * std::fabs(a.delta)) a.sites.push_back({s.name, sd});
     }
-    std::ranges::sort(
-        a.sites, [](const AnomalySite& x, const AnomalySite& y) { return std::fabs(x.delta) > std::fabs(y.delta); });
-    if (a.sites.size() > 3) a.sites.resize(3);
+  }
+  // Each site's own unusual steps: memory moving from one site to another leaves the total
+  // alone, and a small site's jump hides in a large total's noise.
+  for (const SiteSeries& s : series.sites) {
+    if (std::ranges::all_of(s.values, [](double v) { return std::fabs(v) < 0.5; })) continue;
+    std::vector<double> z = step_z_scores(s.values, s.variance, floor);
+    for (auto [i, kind] : anomalous_steps(s.values, z, options.anomaly_threshold, options.spike_window)) {
+      Anomaly& a = by_step[i];
+      if (!found[i]) {
+        a = {.step = i, .delta = total[i] - total[i - 1], .z = total_z[i - 1], .scope = "site"};
+        found[i] = 1;
+      }
+      double sd = s.values[i] - s.values[i - 1];
+      auto it = std::ranges::find(a.sites, s.name, &AnomalySite::name);
+      if (it == a.sites.end()) it = a.sites.insert(a.sites.end(), AnomalySite{s.name, sd});
+      it->z = z[i - 1];
+      it->kind = kind;
+      // A step found on sites alone is named after its most unusual site.
+      if (a.scope == "site" && (a.kind.empty() || std::fabs(it->z) > std::fabs(a.site_z))) {
+        a.kind = kind;
+        a.site_z = it->z;
+      }
+    }
+  }
+  for (size_t i = 1; i < n; ++i) {
+    if (!found[i]) continue;
+    Anomaly& a = by_step[i];
+    // Unusual sites first, then by size of their change; the few that explain it.
+    std::ranges::stable_sort(a.sites, [](const AnomalySite& x, const AnomalySite& y) {
+      if (x.kind.empty() != y.kind.empty()) return !x.kind.empty();
+      return std::fabs(x.delta) > std::fabs(y.delta);
+    });
+    if (a.sites.size() > kAnomalySites) a.sites.resize(kAnomalySites);
     out.push_back(std::move(a));
   }
   return out;

@@ -51,7 +51,9 @@ std::vector<MappingPlacement> UnionSpace::place(const Profile& p, const std::vec
     bool matched = false;
     for (uint32_t u : module_mappings_[module]) {
       const UMapping& m = mappings_[u];
-      if (m.offset != d.offset || m.executable != d.executable) continue;
+      // The same file offset, and no longer than the placed mapping: an address of the dump's
+      // mapping must land inside the union mapping (an anonymous region that grew does not).
+      if (m.offset != d.offset || m.executable != d.executable || d.limit - d.start > m.limit - m.start) continue;
       int64_t dd = static_cast<int64_t>(m.start - d.start);
       if (delta && *delta != dd) continue;  // the module moved within the process: place anew
       out[i] = {true, module, u, dd};
@@ -120,7 +122,7 @@ Profile UnionSpace::take_profile() {
     const UMapping& m = mappings_[order[k]];
     const auto& [path, deleted, build_id] = module_keys_[m.module];
     Mapping out{.start = m.start, .limit = m.limit, .offset = m.offset, .executable = m.executable, .deleted = deleted};
-    if (!path.empty()) out.path = u.strings.intern(path);
+    out.path = u.strings.intern(path);  // "" for anonymous mappings, as the parser interns it
     if (!build_id.empty()) out.build_id = u.strings.intern(build_id);
     u.mappings.push_back(out);
     new_id[order[k]] = k;

@@ -18,8 +18,9 @@ struct SeriesOrder {
   bool reordered = false;  // paths differ from the order given
 };
 
-// Sorts by (pid, seq) when every path has both in its name; otherwise keeps the given order
-// (files renamed by hand, '-' for stdin: only the user knows their order).
+// Sorts by (pid, seq) when every path has both in its name, several processes by their first
+// file's modification time; otherwise keeps the given order (files renamed by hand, '-' for
+// stdin: only the user knows their order). diff, trend and the series engine all order here.
 SeriesOrder order_series(std::vector<std::string> paths);
 
 // "a.heap, b.heap, c.heap", or "159 dumps (first.heap … last.heap)" past `max_listed` names.

@@ -51,6 +51,11 @@ class JsonReader {
 
  private:
   JsonValue parse_value(int depth);
+  JsonValue parse_object(JsonValue v, int depth);
+  JsonValue parse_array(JsonValue v, int depth);
+  JsonValue parse_number(JsonValue v);
+  bool end_of_list(char close);
+  bool empty_list(char close);
   void parse_string_into(std::string& out);
   uint32_t parse_hex4();
   void skip_ws();

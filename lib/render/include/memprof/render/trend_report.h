@@ -4,6 +4,7 @@
 //
 //   std::string out = render_trend(series, report, style, Format::text, gates);
 //   std::string svg = render_trend_svg(series, report, {.top_sites = 8});
+//   std::string stats = render_stats_trend(analyze_stats_trend(snapshots, {}), style, Format::text);
 #pragma once
 
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "memprof/render/report_options.h"
 #include "memprof/render/top_report.h"
+#include "memprof/series/stats_trend.h"
 #include "memprof/series/trend.h"
 
 namespace memprof::render {
@@ -21,6 +23,9 @@ std::string sparkline(const std::vector<double>& values, size_t width);
 
 std::string render_trend(const series::Series& series, const series::TrendReport& report, const ReportStyle& style,
                          Format format, const GateResult& gates);
+
+// trend over malloc_stats_print snapshots: text, markdown or JSON.
+std::string render_stats_trend(const series::StatsTrend& trend, const ReportStyle& style, Format format);
 
 struct TrendSvgOptions {
   size_t top_sites = 8;  // stacked areas; the rest is "other"

@@ -1,8 +1,5 @@
-// Orders the dumps of a series in time and gives each a time: jemalloc's file names carry the
-// pid and a sequence number that counts every dump of a process, so (pid, seq) orders one
-// process exactly where a shell glob would put jeprof.1.10.i10.heap before jeprof.1.2.i2.heap.
-// Processes are ordered by their first file's modification time; files not named by jemalloc
-// go by modification time, then as given.
+// Orders the dumps of a series in time (by heapparse::order_series: jemalloc's (pid, seq) when
+// every name carries them, else as given) and gives each a time.
 //
 //   std::vector<SeriesDump> dumps = order_dumps(paths);
 //   TimeSource source = assign_times(dumps);   // mtime when usable, else sequence
@@ -27,8 +24,10 @@ struct SeriesDump {
 enum class TimeSource : uint8_t { manifest, mtime, sequence };
 std::string_view time_source_name(TimeSource source);
 
-// Reads names and modification times and sorts. Keeps the given order when `keep_order`.
-std::vector<SeriesDump> order_dumps(const std::vector<std::string>& paths, bool keep_order = false);
+// Reads names and modification times and orders. Keeps the given order when `keep_order`;
+// `reordered` tells whether the order differs from the one given.
+std::vector<SeriesDump> order_dumps(const std::vector<std::string>& paths, bool keep_order = false,
+                                    bool* reordered = nullptr);
 
 // Sets every dump's `time`: from the manifest.jsonl that `memprof record` writes next to its
 // dumps when it names every one of them; else file modification times when they increase along the series and

@@ -1,5 +1,7 @@
-// The series engine: many dumps of a process read as one time series. Dumps are parsed one at a
+// The series engine: many dumps of a process read as one time series. Dumps are read a few at a
 // time and reduced at once to (stack, value) records over a series-wide table of unique stacks;
+// a stack line seen in an earlier dump with the same code mappings is only hashed, not parsed
+// again (heapparse/dump_scan.h), so the cost grows with the bytes read plus the unique lines;
 // the addresses of all dumps are symbolized together at the end, so each module is opened and
 // indexed once and each unique (module, file offset) is looked up once, however many dumps hold
 // it. What stays in memory is the unique stacks, those records and the sites x dumps matrix, not
@@ -12,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -34,6 +37,18 @@ struct SeriesOptions {
   // Stacks with a frame whose name matches a rule leave the sites (not the merged profile).
   analyze::Suppressions suppressions;
   unsigned parse_threads = 0;  // dumps parsed at once; 0: up to 2 (hardware permitting)
+  // Hash the stack lines of plain dumps and parse each line once (heapparse/dump_scan.h); false
+  // parses every dump in full, as the tests do to check that both read the same.
+  bool scan_dumps = true;
+};
+
+// Which of the set filter patterns matched at least one frame (one that is not set counts as
+// matched): a filter that matches nothing selects nothing, and the caller should say so.
+struct FilterMatches {
+  bool focus = true;
+  bool ignore = true;
+  bool hide = true;
+  bool show_from = true;
 };
 
 // One row: an allocation site (the leaf frame of its stacks at the chosen granularity).
@@ -55,6 +70,15 @@ struct Series {
   std::vector<double> total_bytes, total_objects, total_variance;
   std::vector<SiteSeries> sites;  // in order of first appearance
   analyze::FrameProfile merged;   // SeriesOptions::merged only
+
+  // What the caller needs to warn about names and filters (the library only reports): what the
+  // symbolizer found per module, the bytes allocated (leaf frame) in each module in the last dump,
+  // the dumps without a maps section, and which filter patterns matched at least one frame.
+  symbolize::SymbolizeReport symbols;
+  std::map<std::string, double, std::less<>> last_dump_module_bytes;
+  double last_dump_bytes = 0;
+  std::vector<std::string> dumps_without_maps;
+  FilterMatches filter_matches;
 
   // What the engine did, for --verbose style notes and the benchmarks.
   size_t unique_stacks = 0;

@@ -45,15 +45,24 @@ struct TrendRow {
 
 struct AnomalySite {
   std::string name;
-  double delta = 0;
+  double delta = 0;  // the site's change at the step
+  double z = 0;      // robust z-score of that change among the site's own steps (when `kind` is set)
+  std::string kind;  // "spike", "step" or "drop" when the site's own change is anomalous, else ""
 };
 
+// A step whose change of the total (scope "total") or of one or more sites (scope "site": the
+// total did not move unusually, e.g. memory went from one site to another) is far outside the
+// usual step changes.
 struct Anomaly {
-  size_t step = 0;   // the change from dump step-1 to dump step
-  std::string kind;  // "spike", "step" or "drop"
-  double delta = 0;
-  double z = 0;
-  std::vector<AnomalySite> sites;  // what made it, largest share first
+  size_t step = 0;    // the change from dump step-1 to dump step
+  std::string kind;   // "spike", "step" or "drop": of the total, or of the most unusual site
+  double delta = 0;   // the total's change
+  double z = 0;       // the total's robust z-score
+  std::string scope;  // "total" or "site"
+  double site_z = 0;  // scope "site": the most unusual site's z
+  // The sites whose own change is anomalous, then those that made a total anomaly (moved the
+  // same way by at least a tenth of it), largest change first; at most five.
+  std::vector<AnomalySite> sites;
 };
 
 struct ForecastItem {
@@ -74,6 +83,20 @@ struct TrendReport {
   std::optional<double> limit;
   std::vector<ForecastItem> forecast;
 };
+
+// An unusual step of one series.
+struct StepAnomaly {
+  size_t step = 0;
+  std::string kind;  // "spike", "step" or "drop"
+  double delta = 0;
+  double z = 0;
+};
+// The steps of `values` whose change has a robust z-score, (change - median change) /
+// max(1.4826 MAD, floor, the step's sampling noise from `variance` (may be empty)), of at least
+// `threshold`. A rise that falls back by half within `window` steps is a spike (its way back is
+// part of it), one that stays is a step, a fall is a drop. None below four values.
+std::vector<StepAnomaly> step_anomalies(const std::vector<double>& values, const std::vector<double>& variance,
+                                        double floor, double threshold, size_t window);
 
 TrendStats trend_stats(const std::vector<double>& values, const std::vector<double>& variance,
                        const std::vector<double>& times, bool with_times);
