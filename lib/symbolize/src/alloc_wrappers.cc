@@ -25,15 +25,16 @@ constexpr std::array<WrapperFamily, 5> kWrappers = {{
     //  - all of alloc::raw_vec (RawVec/RawVecInner growth and allocate paths, finish_grow);
     //  - any GlobalAlloc impl's alloc/alloc_zeroed/realloc (System, a #[global_allocator] such as
     //    tikv-jemallocator's Jemalloc) and std's System helpers (aligned_malloc);
-    //  - hashbrown's allocation shim (HashMap's tables).
-    // Not checked on a real stack: tikv-jemallocator's _rjem_* entry points (Debian packages no
-    // jemallocator crate); they are jemalloc itself and the allocator rules already match
-    // _rjem_malloc, _rjem_mallocx, _rjem_je_prof_backtrace and the like by their unprefixed names.
+    //  - hashbrown's allocation shim (HashMap's tables);
+    //  - jemalloc's _rjem_-prefixed entry points (jemalloc-sys, tikv-jemalloc-sys: jemalloc linked
+    //    into the binary), seen with Debian's jemalloc-sys 0.3.2 built by cargo (_rjem_mallocx,
+    //    _rjem_rallocx, _rjem_je_prof_backtrace): the allocator rules take those by their
+    //    unprefixed names; the pattern catches any other _rjem_ function.
     {"Rust alloc",
      R"(^(__rustc::)?__(rust|rdl|rg)_(alloc|alloc_zeroed|realloc)$|^<?alloc::(alloc|raw_vec)::|)"
      R"(^alloc::boxed::box_new_uninit$|^<.* as core::alloc::global::GlobalAlloc>::(alloc|alloc_zeroed|realloc)$|)"
      R"(^std::sys::[\w:]*(::aligned_malloc|::<impl core::alloc::global::GlobalAlloc for std::alloc::System>::\w+)$|)"
-     R"(^hashbrown::raw::alloc::)",
+     R"(^hashbrown::raw::alloc::|^_rjem_\w+$)",
      "__rust_alloc"},
     // libstdc++'s allocator layer between containers and operator new.
     {"libstdc++ allocators", R"(^(std::(allocator|__new_allocator|allocator_traits)|__gnu_cxx::new_allocator)::)",

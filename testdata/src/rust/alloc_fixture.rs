@@ -1,17 +1,52 @@
 // Allocates through Rust's standard containers from named functions, for the allocation-wrapper
 // test: Vec growth, Vec::with_capacity, vec![0; n] (calloc), Box::new (also over-aligned, which
 // the System allocator serves with posix_memalign), String growth, a HashMap, format!, Rc, Arc,
-// to_vec and str::repeat. The process's
-// malloc is jemalloc (LD_PRELOAD), or, built with --cfg jemalloc_global and -l jemalloc, a
-// #[global_allocator] that calls jemalloc's malloc.
+// to_vec and str::repeat. Allocated through: the System allocator (malloc is jemalloc, linked
+// with -l dylib=jemalloc); with --cfg jemalloc_global, a #[global_allocator] calling jemalloc's
+// malloc; with --cfg rjem (built by cargo), one on jemalloc-sys's _rjem_ entry points.
 //
-// usage: alloc_fixture DUMP   (MALLOC_CONF=prof:true,...; writes DUMP while everything is live)
-// Builds with rustc 1.63 (Debian) and later: no crates, no std::hint::black_box.
+// usage: alloc_fixture DUMP   (MALLOC_CONF=prof:true,...; _RJEM_MALLOC_CONF with --cfg rjem;
+// writes DUMP while everything is live)
+// Builds with rustc 1.63 (Debian) and later; no crates but jemalloc-sys under --cfg rjem.
 use std::collections::HashMap;
 use std::ffi::CString;
 use std::os::raw::{c_char, c_int, c_void};
 
+// Built by cargo with jemalloc-sys (Debian's librust-jemalloc-sys-dev) and --cfg rjem: a global
+// allocator on jemalloc's prefixed entry points (_rjem_mallocx, ...), as tikv-jemallocator's.
+#[cfg(rjem)]
+mod rjem {
+    use std::alloc::{GlobalAlloc, Layout};
+    use std::os::raw::c_int;
+    pub struct Jemalloc;
+    // MALLOCX_ALIGN(a) is log2(a); MALLOCX_ZERO is 0x40.
+    fn flags(layout: &Layout) -> c_int {
+        if layout.align() <= 16 {
+            0
+        } else {
+            layout.align().trailing_zeros() as c_int
+        }
+    }
+    unsafe impl GlobalAlloc for Jemalloc {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            jemalloc_sys::mallocx(layout.size(), flags(&layout)) as *mut u8
+        }
+        unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+            jemalloc_sys::mallocx(layout.size(), flags(&layout) | 0x40) as *mut u8
+        }
+        unsafe fn realloc(&self, p: *mut u8, layout: Layout, size: usize) -> *mut u8 {
+            jemalloc_sys::rallocx(p as *mut _, size, flags(&layout)) as *mut u8
+        }
+        unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
+            jemalloc_sys::sdallocx(p as *mut _, layout.size(), flags(&layout))
+        }
+    }
+    #[global_allocator]
+    static GLOBAL: Jemalloc = Jemalloc;
+}
+
 extern "C" {
+    #[cfg_attr(rjem, link_name = "_rjem_mallctl")]
     fn mallctl(name: *const c_char, oldp: *mut c_void, oldlenp: *mut usize, newp: *mut c_void, newlen: usize)
         -> c_int;
 }
