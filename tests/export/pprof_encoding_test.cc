@@ -4,6 +4,8 @@
 // as protobuf itself writes them), and the decoded message must hold the profile's numbers.
 #include <doctest/doctest.h>
 
+#include <zlib.h>
+
 #include <cmath>
 
 #include "memprof/export/pprof.h"
@@ -34,7 +36,66 @@ int64_t sum_of(const perftools::profiles::Profile& pb, const std::string& type) 
   return total;
 }
 
+std::string gunzip(const std::string& gz) {
+  z_stream zs{};
+  REQUIRE(inflateInit2(&zs, 15 + 16) == Z_OK);
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
+  zs.avail_in = static_cast<uInt>(gz.size());
+  std::string out;
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    char chunk[1 << 16];
+    zs.next_out = reinterpret_cast<Bytef*>(chunk);
+    zs.avail_out = sizeof chunk;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    out.append(chunk, sizeof chunk - zs.avail_out);
+  }
+  inflateEnd(&zs);
+  CHECK(rc == Z_STREAM_END);
+  return out;
+}
+
 }  // namespace
+
+// A profile whose message is several MB (the compressor takes it 1 MB at a time): 40,000 stacks
+// of 40 frames over 5,000 unsymbolized addresses in one mapping.
+Profile big_profile() {
+  Profile p;
+  Mapping m;
+  m.start = 0x400000;
+  m.limit = 0x800000;
+  m.path = p.strings.intern("/usr/bin/big");
+  m.executable = true;
+  p.mappings.push_back(m);
+  for (uint32_t i = 0; i < 5000; ++i) p.locations.push_back({0x400000 + 16ull * i, MappingId{0}, {}});
+  uint64_t x = 1;
+  std::vector<LocationId> frames(40);
+  for (uint32_t s = 0; s < 40000; ++s) {
+    for (LocationId& f : frames) {
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      f = LocationId{static_cast<uint32_t>((x >> 33) % 5000)};
+    }
+    Sample sample{p.stacks.intern(frames), {1, 64 + s, 2, 128 + s}, {}};
+    sample.values[SampleType::inuse_objects] = 1;
+    sample.values[SampleType::inuse_space] = 64 + s;
+    p.samples.push_back(sample);
+  }
+  p.sample_period = 1;
+  return p;
+}
+
+TEST_CASE("pprof encoding: the gzip stream (compressed beside the encoding, 1 MB at a time) holds the same bytes") {
+  Profile one = symbolized(1), two = symbolized(2), big = big_profile();
+  const Profile* all[] = {&one, &two, &big};
+  std::string raw = exporter::render_pprof_uncompressed(all, {});
+  CHECK(raw.size() > (3 << 20));  // several pieces
+  for (int level : {1, 6}) {
+    exporter::PprofOptions options{.gzip_level = level};
+    std::string gz = exporter::render_pprof(all, options);
+    CHECK(gz.substr(0, 2) == "\x1f\x8b");
+    CHECK(gunzip(gz) == exporter::render_pprof_uncompressed(all, options));
+  }
+}
 
 TEST_CASE("pprof encoding: protobuf reads the bytes back and writes the same bytes") {
   Profile one = symbolized(1), two = symbolized(2);

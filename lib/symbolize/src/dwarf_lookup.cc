@@ -68,16 +68,20 @@ bool inflate_sections(const llvm::object::ObjectFile& object, InflatedSections& 
   }
   if (jobs.empty()) return false;
   auto inflate = [&](Job& job) {
-    auto decompressor = llvm::object::Decompressor::create(job.name, job.data, object.isLittleEndian(),
-                                                           object.getBytesInAddress() == 8);
-    if (!decompressor) {
-      llvm::consumeError(decompressor.takeError());
-      job.ok = false;
-      return;
-    }
-    if (llvm::Error e = decompressor->resizeAndDecompress(*job.into)) {
-      llvm::consumeError(std::move(e));
-      job.ok = false;
+    try {  // on a thread of its own: nothing may escape (std::bad_alloc on a huge section)
+      auto decompressor = llvm::object::Decompressor::create(job.name, job.data, object.isLittleEndian(),
+                                                             object.getBytesInAddress() == 8);
+      if (!decompressor) {
+        llvm::consumeError(decompressor.takeError());
+        job.ok = false;
+        return;
+      }
+      if (llvm::Error e = decompressor->resizeAndDecompress(*job.into)) {
+        llvm::consumeError(std::move(e));
+        job.ok = false;
+      }
+    } catch (...) {
+      job.ok = false;  // LLVM's path then reports it
     }
   };
   std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return a.data.size() > b.data.size(); });
