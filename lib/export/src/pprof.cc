@@ -127,7 +127,9 @@ class PprofBuilder {
     }
     // Reserved generously from the input (a location id takes 1 to 3 bytes, a sample's values
     // and labels under 64), so the big buffers never move: pages never written are never touched.
-    out_.head.reserve(std::min(samples * 64 + refs * 4, out_.chunk + (64 << 10)));
+    // In pieces, the head holds one piece and a sample at most.
+    size_t head = samples * 64 + refs * 4;
+    out_.head.reserve(out_.chunk == SIZE_MAX ? head : std::min(head, out_.chunk + (64 << 10)));
     out_.locations.reserve(locations * 2 * 48);
     if (accum) types_ = {SampleType::alloc_objects, SampleType::alloc_space};
     types_.push_back(SampleType::inuse_objects);
