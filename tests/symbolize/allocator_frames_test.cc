@@ -83,20 +83,41 @@ TEST_CASE("built-in allocation wrappers: each family's documented example, and l
     const char* name;
     const char* family;
   };
-  for (Case c :
-       {Case{"zmalloc", "Redis/Valkey/KeyDB zmalloc"}, Case{"zcalloc_num", "Redis/Valkey/KeyDB zmalloc"},
-        Case{"ztryrealloc_usable_internal", "Redis/Valkey/KeyDB zmalloc"},
-        Case{"zstrdup", "Redis/Valkey/KeyDB zmalloc"}, Case{"__rdl_alloc_zeroed", "Rust alloc"},
-        Case{"alloc::raw_vec::finish_grow", "Rust alloc"}, Case{"alloc::raw_vec::RawVec::grow_amortized", "Rust alloc"},
-        Case{"<alloc::alloc::Global as core::alloc::Allocator>::allocate", "Rust alloc"},
-        Case{"std::allocator_traits::allocate", "libstdc++ allocators"},
-        Case{"__gnu_cxx::new_allocator::allocate", "libstdc++ allocators"}, Case{"__strdup", "libc string copies"},
-        Case{"strndup", "libc string copies"}, Case{"PyMem_RawMalloc", "CPython allocators"},
-        Case{"_PyObject_Malloc", "CPython allocators"}, Case{"pymalloc_alloc", "CPython allocators"},
-        Case{"je_malloc", "allocator"}})
-    CHECK_MESSAGE(matcher.family(c.name) == c.family, c.name);
-  for (const char* name : {"_sdsnewlen", "dictAddRaw", "zset_add", "zslInsert", "std::vector::push_back",
-                           "alloc::vec::Vec::push", "PyList_Append", "strdup_user", "main"})
+  for (Case c : {Case{"zmalloc", "Redis/Valkey/KeyDB zmalloc"},
+                 Case{"zcalloc_num", "Redis/Valkey/KeyDB zmalloc"},
+                 Case{"ztryrealloc_usable_internal", "Redis/Valkey/KeyDB zmalloc"},
+                 Case{"zstrdup", "Redis/Valkey/KeyDB zmalloc"},
+                 Case{"__rdl_alloc_zeroed", "Rust alloc"},
+                 Case{"alloc::raw_vec::finish_grow", "Rust alloc"},
+                 Case{"alloc::raw_vec::RawVec::grow_amortized", "Rust alloc"},
+                 Case{"<alloc::alloc::Global as core::alloc::Allocator>::allocate", "Rust alloc"},
+                 Case{"__rustc::__rust_alloc", "Rust alloc"},
+                 Case{"__rg_alloc", "Rust alloc"},
+                 Case{"alloc::raw_vec::RawVecInner::finish_grow", "Rust alloc"},
+                 Case{"alloc::alloc::exchange_malloc", "Rust alloc"},
+                 Case{"alloc::boxed::box_new_uninit", "Rust alloc"},
+                 Case{"<app::Jem as core::alloc::global::GlobalAlloc>::alloc_zeroed", "Rust alloc"},
+                 Case{"std::sys::unix::alloc::<impl core::alloc::global::GlobalAlloc for std::alloc::System>::alloc",
+                      "Rust alloc"},
+                 Case{"std::sys::alloc::unix::aligned_malloc", "Rust alloc"},
+                 Case{"hashbrown::raw::alloc::inner::do_alloc", "Rust alloc"},
+                 Case{"std::allocator_traits::allocate", "libstdc++ allocators"},
+                 Case{"__gnu_cxx::new_allocator::allocate", "libstdc++ allocators"},
+                 Case{"__strdup", "libc string copies"},
+                 Case{"strndup", "libc string copies"},
+                 Case{"PyMem_RawMalloc", "CPython allocators"},
+                 Case{"_PyObject_Malloc", "CPython allocators"},
+                 Case{"pymalloc_alloc", "CPython allocators"},
+                 Case{"_PyMem_DebugRawAlloc", "CPython allocators"},
+                 Case{"arena_map_get", "CPython allocators"},
+                 Case{"gc_alloc", "CPython allocators"},
+                 Case{"_PyType_AllocNoTrack", "CPython allocators"},
+                 Case{"je_malloc", "allocator"}})
+    CHECK_MESSAGE(matcher.family(c.name) == c.family, std::string(c.name));
+  for (const char* name :
+       {"_sdsnewlen", "dictAddRaw", "zset_add", "zslInsert", "std::vector::push_back", "alloc::vec::Vec::push",
+        "PyList_Append", "strdup_user", "main", "<app::Point as core::fmt::Display>::fmt", "alloc::boxed::Box::new",
+        "list_resize", "PyList_New", "hashbrown::raw::RawTableInner::new_uninitialized"})
     CHECK_MESSAGE(matcher.family(name).empty(), name);
 }
 

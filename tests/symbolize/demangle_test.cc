@@ -47,3 +47,33 @@ TEST_CASE("Rust legacy names lose the hash and decode escapes; v0 names demangle
   auto v0 = demangle_symbol("_RNvCs1234_7mycrate3foo");
   CHECK(v0.name == "mycrate::foo");
 }
+
+TEST_CASE("Rust short names keep qualified paths readable and drop generic arguments") {
+  // As rustc 1.95's std (v0) and DWARF name the frames of a Vec growth and a global allocator.
+  CHECK(short_function_name("<alloc::raw_vec::RawVecInner>::finish_grow") ==
+        "alloc::raw_vec::RawVecInner::finish_grow");
+  CHECK(
+      short_function_name("<alloc::raw_vec::RawVecInner<_>>::reserve::do_reserve_and_handle::<alloc::alloc::Global>") ==
+      "alloc::raw_vec::RawVecInner::reserve::do_reserve_and_handle");
+  CHECK(short_function_name("<fixture::je::JeMalloc as core::alloc::global::GlobalAlloc>::realloc") ==
+        "<fixture::je::JeMalloc as core::alloc::global::GlobalAlloc>::realloc");
+  CHECK(short_function_name("<alloc::vec::Vec<T> as core::iter::traits::collect::FromIterator<T>>::from_iter") ==
+        "<alloc::vec::Vec as core::iter::traits::collect::FromIterator>::from_iter");
+  CHECK(short_function_name(
+            "std::sys::unix::alloc::<impl core::alloc::global::GlobalAlloc for std::alloc::System>::alloc") ==
+        "std::sys::unix::alloc::<impl core::alloc::global::GlobalAlloc for std::alloc::System>::alloc");
+  CHECK(short_function_name("std::panic::catch_unwind::<std::rt::lang_start_internal::{closure#0}, isize>") ==
+        "std::panic::catch_unwind");
+  CHECK(short_function_name("<[u8] as alloc::slice::hack::ConvertVec>::to_vec::<alloc::alloc::Global>") ==
+        "<[u8] as alloc::slice::hack::ConvertVec>::to_vec");
+  CHECK(short_function_name("<<a::B as c::D>::E as f::G>::h") == "<<a::B as c::D>::E as f::G>::h");
+  CHECK(short_function_name("alloc::raw_vec::RawVec<T,A>::grow_one") == "alloc::raw_vec::RawVec::grow_one");
+  CHECK(short_function_name("<unclosed::Thing") == "unclosed::Thing");
+}
+
+TEST_CASE("LLVM's .llvm.<hash> suffix is a clone suffix: Rust legacy names lose their hash behind it") {
+  auto finish_grow = demangle_symbol("_ZN5alloc7raw_vec11finish_grow17h1e295af2b6748e5aE.llvm.7866316309214129208");
+  CHECK(finish_grow.name == "alloc::raw_vec::finish_grow");
+  auto v0 = demangle_symbol("_RNvCsfLfy6EI15iL_7___rustc12___rust_alloc");
+  CHECK(v0.name == "__rustc::__rust_alloc");
+}

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -230,6 +231,20 @@ TEST_CASE("non-PIE with DWARF 4, linked against jemalloc, matches the oracles") 
   check_inline_chain(s.profile);
   options.keep_allocator_frames = false;
   check_trimmed_tops(symbolize_dump(dump, options).profile);
+}
+
+TEST_CASE("zlib-compressed debug sections (inflated by memprof, not LLVM) match the oracles") {
+  CommandResult sections = run_command({"readelf", "-SW", kDir + "/sym_zdebug"});
+  REQUIRE(std::regex_search(sections.out, std::regex(R"(\.debug_info\s.*\bC\b)")));  // compressed indeed
+  TempDir dir;
+  std::string dump = dir.path() + "/zdebug.heap";
+  make_dump(kDir + "/sym_zdebug", dump);
+  symbolize::SymbolizeOptions options;
+  options.keep_allocator_frames = true;
+  Symbolized s = symbolize_dump(dump, options);
+  compare_with_oracles(s.profile, same_file);
+  check_inline_chain(s.profile);
+  CHECK(s.report.resolved > 0);
 }
 
 TEST_CASE("split DWARF (.dwo next to the objects) matches llvm-symbolizer") {

@@ -171,6 +171,8 @@ void drop_inlined_allocator_frames(Profile& profile, const AllocatorMatcher& mat
 size_t trim_allocator_frames(Profile& profile, const AllocatorMatcher& matcher, std::vector<TrimmedFunction>* trimmed) {
   Classified c = classify_locations(profile, matcher);
   StackTable rebuilt;
+  // Sized once: growing the frame array by doubling copied and page-faulted it ~2x over.
+  rebuilt.reserve(profile.stacks.size(), profile.stacks.frame_count());
   std::vector<StackId> remap(profile.stacks.size());
   std::vector<char> new_leaf(profile.locations.size());
   std::vector<size_t> cut_count(profile.locations.size());  // frames trimmed, per location

@@ -17,8 +17,9 @@ bool is_digits(std::string_view s) {
 }
 
 bool is_clone_word(std::string_view s) {
-  constexpr std::array<std::string_view, 7> kWords = {"isra",     "constprop",  "part", "cold",
-                                                      "lto_priv", "localalias", "clone"};
+  // "llvm": LLVM's (Thin)LTO renames promoted locals "name.llvm.<hash>" (Rust's std is full of them).
+  constexpr std::array<std::string_view, 8> kWords = {"isra",     "constprop",  "part",  "cold",
+                                                      "lto_priv", "localalias", "clone", "llvm"};
   return std::ranges::find(kWords, s) != kWords.end();
 }
 
@@ -108,6 +109,80 @@ size_t skip_group(std::string_view s, size_t i) {
 
 bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
+// What is between the bracket at s[open] and its match (or the end of an unclosed group).
+std::string_view group_inner(std::string_view s, size_t open, size_t end) {
+  bool closed =
+      end > open + 1 && end <= s.size() && std::string_view(">)]}").find(s[end - 1]) != std::string_view::npos;
+  return s.substr(open + 1, end - open - 1 - (closed ? 1 : 0));
+}
+
+// The index of the first " as " outside any bracket in `s`, or npos.
+size_t top_level_as(std::string_view s) {
+  int depth = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '<' || c == '(' || c == '[' || c == '{') ++depth;
+    else if (c == '>' || c == ')' || c == ']' || c == '}') --depth;
+    else if (depth == 0 && s.substr(i).starts_with(" as ")) return i;
+  }
+  return std::string_view::npos;
+}
+
+// Rust paths: generic arguments go, qualified paths stay readable. "<alloc::raw_vec::RawVecInner>
+// ::finish_grow" -> "alloc::raw_vec::RawVecInner::finish_grow"; "<app::Jem as
+// core::alloc::global::GlobalAlloc>::alloc" keeps both halves; "std::sys::alloc::<impl
+// core::alloc::global::GlobalAlloc for std::alloc::System>::alloc" keeps its impl; a turbofish
+// ("catch_unwind::<F, R>") goes with its "::". Types keep their slices, tuples and references.
+std::string rust_short_name(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    char c = s[i];
+    if (c == '<') {
+      size_t end = skip_group(s, i);
+      std::string_view inner = group_inner(s, i, end);
+      bool after_colons = s.substr(0, i).ends_with("::");
+      if (inner.starts_with("impl ")) {
+        out += "<impl ";
+        out += rust_short_name(inner.substr(5));
+        out += '>';
+      } else if (after_colons) {
+        out.resize(out.size() - 2);                  // a turbofish
+      } else if (i == 0 || !ident_char(s[i - 1])) {  // a qualified path, not generic arguments
+        size_t as = top_level_as(inner);
+        if (as == std::string_view::npos) out += rust_short_name(inner);
+        else {
+          // Appended piece by piece: GCC 12 warns (-Wrestrict, falsely) about the one-expression form.
+          out += '<';
+          out += rust_short_name(inner.substr(0, as));
+          out += " as ";
+          out += rust_short_name(inner.substr(as + 4));
+          out += '>';
+        }
+      }
+      i = end;
+      continue;
+    }
+    if (c == '{') {  // {closure#0}, {{closure}}, {impl#1}: keep, they name the entity
+      size_t end = skip_group(s, i);
+      out += s.substr(i, end - i);
+      i = end;
+      continue;
+    }
+    if (c == '[' || c == '(') {  // slice, array and tuple types
+      size_t end = skip_group(s, i);
+      std::string_view inner = group_inner(s, i, end);
+      out += c;
+      out += rust_short_name(inner);
+      if (i + 1 + inner.size() < end) out += s[end - 1];
+      i = end;
+      continue;
+    }
+    out += c;
+    ++i;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string_view strip_clone_suffix(std::string_view name) {
@@ -132,6 +207,8 @@ std::string_view strip_clone_suffix(std::string_view name) {
 }
 
 std::string short_function_name(std::string_view s) {
+  // Only Rust writes qualified paths ("<T as Trait>::f") and turbofishes ("f::<T>").
+  if (s.starts_with('<') || s.find("::<") != std::string_view::npos) return rust_short_name(s);
   std::string out;
   for (size_t i = 0; i < s.size();) {
     char c = s[i];

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdio>
 #include <deque>
+#include <exception>
 #include <map>
 #include <optional>
 #include <thread>
@@ -479,6 +480,51 @@ void resolve_location(const Profile& p, Module& m, uint32_t loc, const std::vect
   if (!frames.empty()) ++m.report.resolved;
 }
 
+// Step 5c: the FDE ranges of each module without DWARF that has an address no symbol names,
+// read ahead of step 6 (which would read them on first need; the result is the same).
+void read_function_ranges(const Profile& p, std::vector<Module>& modules, const std::vector<uint8_t>& is_leaf) {
+  for (Module& m : modules) {
+    if (!m.binary || m.dwarf_file || m.functions) continue;
+    for (uint32_t loc : m.locations) {
+      bool ok;
+      uint64_t a = lookup_address(p, p.mappings[p.locations[loc].mapping.value()], m.binary->elf, loc, is_leaf, ok);
+      if (!ok || m.symbols.lookup(a)) continue;
+      std::string error;  // as in name_by_function_start: unusable FDEs leave addresses unnamed
+      m.functions =
+          FunctionRanges::read(m.binary->file->bytes().data(), m.binary->file->bytes().size(), m.binary->path(), error);
+      break;
+    }
+  }
+}
+
+// Steps 5b and 5c at once: DWARF lookups (inflating a compressed debug file alone took 50 ms on
+// the clang dump's libc) on worker threads while this thread reads the FDEs of libLLVM and the
+// like. They write disjoint fields (chains and reports of DWARF modules; `functions` of the
+// others) and only run_dwarf writes `diag`.
+void run_dwarf_beside_fde_reads(const Profile& p, std::vector<Module>& modules, const std::vector<uint8_t>& is_leaf,
+                                unsigned threads, size_t min_split, Diagnostics& diag) {
+  if (threads < 2) {
+    run_dwarf(modules, threads, min_split, diag);
+    return;
+  }
+  std::exception_ptr failed;
+  std::thread dwarf([&] {
+    try {
+      run_dwarf(modules, threads, min_split, diag);
+    } catch (...) {
+      failed = std::current_exception();
+    }
+  });
+  try {
+    read_function_ranges(p, modules, is_leaf);
+  } catch (...) {
+    dwarf.join();
+    throw;
+  }
+  dwarf.join();
+  if (failed) std::rethrow_exception(failed);
+}
+
 // Steps 6 and 7: resolve every location to raw frames, then demangle the distinct names (in
 // parallel) and intern functions into the profile.
 void resolve_and_intern(Profile& p, std::vector<Module>& modules, const std::vector<uint8_t>& is_leaf,
@@ -533,7 +579,7 @@ SymbolizeReport symbolize_profile(Profile& p, const SymbolizeOptions& options, D
   collect_dwarf_addresses(p, modules, is_leaf);
   unsigned threads =
       options.threads ? options.threads : std::min(2u, std::max(1u, std::thread::hardware_concurrency()));
-  run_dwarf(modules, threads, options.parallel_min_addresses, diag);
+  run_dwarf_beside_fde_reads(p, modules, is_leaf, threads, options.parallel_min_addresses, diag);
   resolve_and_intern(p, modules, is_leaf, threads);
   report_modules(modules, report, diag);
   if (!options.keep_allocator_frames)

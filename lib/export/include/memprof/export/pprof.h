@@ -25,9 +25,11 @@ struct PprofOptions {
   // Locations without a symbol get a function named as memprof names them ("libfoo.so+0x1a2b"),
   // so pprof's rows match memprof's; off for --no-symbolize, where pprof resolves addresses.
   bool name_unsymbolized = true;
+  // zlib level. 1 because it is the fastest: on the clang dump's 4.7 MB message level 1 takes
+  // 32 ms for 949 KB, level 6 (gzip's default) 89 ms for 786 KB, and Z_RLE / Huffman-only are
+  // both slower and 3.6 MB; pprof reads any level.
   int gzip_level = 1;
-  int64_t time_nanos = 0;  // when the profile was taken (the dump's mtime), 0 if unknown       // zlib level; 1 is
-                           // within 10% of 6's size on heap profiles, 4x faster
+  int64_t time_nanos = 0;  // when the profile was taken (the dump's mtime), 0 if unknown
 };
 
 // Several profiles (several dumps) become one pprof profile; pprof sums samples by name.

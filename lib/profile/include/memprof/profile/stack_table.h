@@ -44,6 +44,7 @@ class BasicStackTable {
     frames_.reserve(frames);
   }
   size_t size() const { return offsets_.size() - 1; }
+  size_t frame_count() const { return frames_.size(); }  // over all stacks
 
  private:
   std::vector<FrameT> frames_;
