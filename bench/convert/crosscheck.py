@@ -17,7 +17,7 @@ with tempfile.TemporaryDirectory() as tmp:
         top = subprocess.run([memprof, "top", "--" + t.replace("_", "-"), "-n", "0", "--format", "json", dump],
                              capture_output=True, text=True)
         if top.returncode != 0:
-            print(f"{t}: not in the dump (memprof: {top.stderr.strip()})")
+            print(f"{t}: not in the dump ({top.stderr.strip()})")
             continue
         m = json.loads(top.stdout)
         mrows = [(r["name"], r["flat"]) for r in m["rows"] if r["flat"] != 0][:rows]
