@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -245,4 +246,43 @@ TEST_CASE("diff and top over three dumps (series engine) agree with one dump at 
   REQUIRE(leak_row);
   CHECK(number(*leak_row, "flat") == (1 + 6 + 12) * 16 * 4096);
   CHECK(number(*leak_row, "flat") == doctest::Approx(leak));
+}
+
+namespace {
+
+// Terminal columns of a line: code points (the sparkline's blocks are one column each).
+size_t columns(std::string_view line) {
+  return static_cast<size_t>(
+      std::ranges::count_if(line, [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
+}
+
+}  // namespace
+
+TEST_CASE("the trend table fits 80 columns, the sparkline giving way; wider terminals get all steps") {
+  FixtureRun run;
+  run_fixture(run, "lg_prof_sample:0", 1);
+  // Every dump twice: 24 steps, more than a narrow terminal leaves the sparkline.
+  std::vector<std::string> argv = {MEMPROF_CLI, "trend", "--keep-order"};
+  for (const std::string& d : run.dumps) argv.insert(argv.end(), {d, d});
+  CommandResult narrow = run_command(argv, {"COLUMNS=80"});
+  REQUIRE_MESSAGE(narrow.exit_code == 0, narrow.err);
+  CommandResult wide = run_command(argv, {"COLUMNS=200"});
+  REQUIRE(wide.exit_code == 0);
+  std::istringstream lines(narrow.out);
+  size_t table_rows = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("Trend over") || line.starts_with("  step ")) continue;  // name dumps: as long as they are
+    CHECK_MESSAGE(columns(line) <= 80, line);
+    if (line.starts_with("LEAK") && line.ends_with("  trend::leak_site")) ++table_rows;
+  }
+  CHECK(table_rows == 1);  // the name survives whole
+  // All 24 steps drawn when there is room, fewer at 80 columns.
+  auto spark_of = [](const std::string& out) {
+    size_t at = out.find("trend::leak_site");
+    size_t start = out.rfind('\n', at) + 1;
+    std::string_view row(out.data() + start, at - start);
+    return std::ranges::count_if(row, [](char c) { return static_cast<unsigned char>(c) == 0xe2; });
+  };
+  CHECK(spark_of(wide.out) == static_cast<long>(2 * kPhases));
+  CHECK(spark_of(narrow.out) < static_cast<long>(2 * kPhases));
 }

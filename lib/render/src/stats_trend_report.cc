@@ -36,45 +36,43 @@ std::string text_report(const StatsTrend& t, const ReportStyle& style, Format fo
   size_t n = t.sources.size();
   std::string out = fmt::format("Allocator state over {} malloc_stats_print snapshots: {} ... {}", n,
                                 n ? t.sources.front() : "", n ? t.sources.back() : "");
-  if (!t.version.empty()) out += fmt::format(" (jemalloc {})", t.version);
+  if (!t.version.empty()) out += fmt::format("\njemalloc {}", t.version);
   bool hours = !t.times.empty();
-  if (!hours)
-    out += "\nTimes: none usable (no timestamped log lines, files' times do not increase); rates are per snapshot\n\n";
+  if (!hours) out += "\nTimes: none (no log timestamps; file times do not increase): rates per snapshot\n\n";
   else
     out += fmt::format("\nTimes: from the {}, {} to {} UTC ({})\n\n",
                        t.time_source == "log" ? "log's timestamps" : "files' modification times",
                        utc_time_text(t.times.front()), utc_time_text(t.times.back()),
                        duration_text((t.times.back() - t.times.front()) / 3600));
-  std::vector<std::string> headers = {"", "first", "last", "min", "max", "slope/step"};
-  std::vector<Align> aligns(headers.size(), Align::right);
-  aligns[0] = Align::left;
-  if (hours) {
-    headers.push_back("slope/h");
-    aligns.push_back(Align::right);
-  }
-  for (const char* h : {"p(up)", "series", "anomalies"}) {
-    headers.push_back(h);
-    aligns.push_back(h == std::string_view("series") ? Align::left : Align::right);
-  }
-  TextTable table(headers, aligns);
-  for (const StatsRow& row : t.rows) {
-    const series::TrendStats& s = row.stats;
-    // The sparkline's scale ignores changes below half a unit: a ratio is drawn in percent.
-    std::vector<double> drawn = row.values;
-    if (row.unit == "ratio")
-      for (double& v : drawn) v *= 100;
-    std::vector<std::string> cells = {row.name,
-                                      value_text(s.first, row, exact),
-                                      value_text(s.last, row, exact),
-                                      value_text(s.min, row, exact),
-                                      value_text(s.max, row, exact),
-                                      signed_text(s.slope_per_step, row, exact)};
-    if (hours) cells.push_back(signed_text(s.slope_per_hour.value_or(0), row, exact));
-    cells.push_back(p_text(s.mk.p_up));
-    cells.push_back(sparkline(drawn, 24));
-    cells.push_back(row.anomalies.empty() ? "" : std::to_string(row.anomalies.size()));
-    table.add_row(std::move(cells));
-  }
+  // On a narrow terminal min and max give way first: the sparkline shows the range's shape.
+  auto snapshot_table = [&](bool min_max) {
+    std::vector<std::string> headers = {"", "first", "last"};
+    if (min_max) headers.insert(headers.end(), {"min", "max"});
+    headers.push_back("slope/step");
+    if (hours) headers.push_back("slope/h");
+    headers.insert(headers.end(), {"p(up)", "series", "anomalies"});
+    std::vector<Align> aligns(headers.size(), Align::right);
+    aligns[0] = aligns[headers.size() - 2] = Align::left;
+    TextTable table(headers, aligns);
+    for (const StatsRow& row : t.rows) {
+      const series::TrendStats& s = row.stats;
+      // The sparkline's scale ignores changes below half a unit: a ratio is drawn in percent.
+      std::vector<double> drawn = row.values;
+      if (row.unit == "ratio")
+        for (double& v : drawn) v *= 100;
+      std::vector<std::string> cells = {row.name, value_text(s.first, row, exact), value_text(s.last, row, exact)};
+      if (min_max) cells.insert(cells.end(), {value_text(s.min, row, exact), value_text(s.max, row, exact)});
+      cells.push_back(signed_text(s.slope_per_step, row, exact));
+      if (hours) cells.push_back(signed_text(s.slope_per_hour.value_or(0), row, exact));
+      cells.push_back(p_text(s.mk.p_up));
+      cells.push_back(sparkline(drawn, 24));
+      cells.push_back(row.anomalies.empty() ? "" : std::to_string(row.anomalies.size()));
+      table.add_row(std::move(cells));
+    }
+    return table;
+  };
+  TextTable table = snapshot_table(true);
+  if (style.width && format != Format::markdown && table.natural_width() > style.width) table = snapshot_table(false);
   out += format == Format::markdown ? table.render_markdown() : table.render(style.width);
   size_t count = 0;
   for (const StatsRow& row : t.rows) count += row.anomalies.size();

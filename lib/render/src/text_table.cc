@@ -61,14 +61,26 @@ TextTable::TextTable(std::vector<std::string> headers, std::vector<Align> aligns
 
 void TextTable::add_row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
 
-std::string TextTable::render(size_t max_width, size_t indent) const {
-  size_t n = headers_.size();
-  std::vector<size_t> widths(n);
-  for (size_t c = 0; c < n; ++c) {
+std::vector<size_t> TextTable::column_widths() const {
+  std::vector<size_t> widths(headers_.size());
+  for (size_t c = 0; c < widths.size(); ++c) {
     widths[c] = display_width(headers_[c]);
     for (const auto& row : rows_)
       if (c < row.size()) widths[c] = std::max(widths[c], display_width(row[c]));
   }
+  return widths;
+}
+
+size_t TextTable::natural_width(size_t columns) const {
+  std::vector<size_t> widths = column_widths();
+  size_t total = 0;
+  for (size_t c = 0; c < std::min(columns, widths.size()); ++c) total += widths[c] + (c ? 2 : 0);
+  return total;
+}
+
+std::string TextTable::render(size_t max_width, size_t indent) const {
+  size_t n = headers_.size();
+  std::vector<size_t> widths = column_widths();
   // The last column gives way when the terminal is narrow; the numbers never do.
   bool elide_last = aligns_.back() == Align::left && max_width;
   if (elide_last) {

@@ -14,6 +14,13 @@ namespace memprof::render {
 
 namespace {
 
+// Sparkline widths in steps (one character each): the total's, a site's, and the least either
+// shrinks to on a narrow terminal, where the site names keep at least kMinSiteName columns.
+constexpr size_t kTotalSparkline = 40;
+constexpr size_t kSiteSparkline = 24;
+constexpr size_t kMinSparkline = 8;
+constexpr size_t kMinSiteName = 20;
+
 using series::Series;
 using series::TrendReport;
 using series::TrendRow;
@@ -32,7 +39,7 @@ std::string p_text(double p) {
   return fmt::format("{:.0e}", p);
 }
 
-std::string header(const Series& s, const TrendReport& r, bool exact) {
+std::string header(const Series& s, const TrendReport& r, bool exact, size_t width) {
   std::string out;
   std::string pids;
   std::vector<uint64_t> seen;
@@ -47,7 +54,7 @@ std::string header(const Series& s, const TrendReport& r, bool exact) {
       out += "Times: none usable (file modification times do not increase); rates are per step\n";
       break;
     case series::TimeSource::mtime:
-      out += fmt::format("Times: file modification times, {} to {} UTC ({})\n", utc_time_text(s.dumps.front().time),
+      out += fmt::format("Times: modification times, {} to {} UTC ({})\n", utc_time_text(s.dumps.front().time),
                          utc_time_text(s.dumps.back().time), duration_text(r.hours));
       break;
     case series::TimeSource::manifest:
@@ -58,17 +65,21 @@ std::string header(const Series& s, const TrendReport& r, bool exact) {
   }
   out += fmt::format("Sample type: {}", sample_type_name(s.type));
   if (s.sampled)
-    out += fmt::format(", sampled every {} on average (values are estimates)",
-                       format_bytes(static_cast<double>(s.sample_period)));
+    out += fmt::format(", sampled every {} on average (estimates)", format_bytes(static_cast<double>(s.sample_period)));
   out += "\n";
   const TrendStats& t = r.total;
-  out += fmt::format("Total: {} -> {} (min {}, max {})  {}\n", format_value(t.first, s.type, exact),
-                     format_value(t.last, s.type, exact), format_value(t.min, s.type, exact),
-                     format_value(t.max, s.type, exact), sparkline(s.totals, 40));
+  std::string total_text = fmt::format("Total: {} -> {} (min {}, max {})  ", format_value(t.first, s.type, exact),
+                                       format_value(t.last, s.type, exact), format_value(t.min, s.type, exact),
+                                       format_value(t.max, s.type, exact));
+  size_t total_spark_width = kTotalSparkline;
+  if (width && display_width(total_text) + kTotalSparkline > width)
+    total_spark_width =
+        std::max(kMinSparkline, width > display_width(total_text) ? width - display_width(total_text) : 0);
+  out += total_text + sparkline(s.totals, total_spark_width) + "\n";
   out += fmt::format("Growth: {}/step", signed_value(t.slope_per_step, s.type, exact));
   if (t.slope_per_hour) out += fmt::format(", {}/h", signed_value(*t.slope_per_hour, s.type, exact));
-  out += fmt::format(" (Theil-Sen); upward trend p = {} (Mann-Kendall); grew in {:.0f}% of steps\n", p_text(t.mk.p_up),
-                     t.grew_fraction * 100);
+  out += fmt::format(" (Theil-Sen); grew in {:.0f}% of steps\n", t.grew_fraction * 100);
+  out += fmt::format("Upward trend: p = {} (Mann-Kendall)\n", p_text(t.mk.p_up));
   return out;
 }
 
@@ -81,7 +92,7 @@ std::string text_report(const Series& s, const TrendReport& r, const ReportStyle
                         const GateResult& gates) {
   bool exact = style.exact_bytes;
   bool hours = r.time_source != series::TimeSource::sequence;
-  std::string out = header(s, r, exact);
+  std::string out = header(s, r, exact, style.width);
   size_t leaks = static_cast<size_t>(std::ranges::count_if(r.rows, &TrendRow::leak));
   out += fmt::format("\nLeak suspects: {} (upward trend with p < {} and slope above {}/{})\n", leaks, r.alpha,
                      format_value(r.min_slope, s.type, exact), r.min_slope_per_hour ? "h" : "step");
@@ -97,27 +108,36 @@ std::string text_report(const Series& s, const TrendReport& r, const ReportStyle
   }
   headers.push_back("site");
   aligns.push_back(Align::left);
-  TextTable table(headers, aligns);
   size_t shown = style.max_rows ? std::min(style.max_rows, r.rows.size()) : r.rows.size();
   shown = std::max(shown, std::min(leaks, r.rows.size()));  // never hide a suspect
-  for (size_t i = 0; i < shown; ++i) {
-    const TrendRow& row = r.rows[i];
-    std::vector<std::string> cells = {row.leak ? "LEAK" : "", format_value(row.stats.last, s.type, exact),
-                                      slope_text(row.stats, s.type, exact, false)};
-    if (hours) cells.push_back(slope_text(row.stats, s.type, exact, true));
-    cells.push_back(p_text(row.stats.mk.p_up));
-    cells.push_back(fmt::format("{:.0f}%", row.stats.grew_fraction * 100));
-    cells.push_back(sparkline(row.site->values, 24));
-    cells.push_back(row.name);
-    table.add_row(std::move(cells));
+  auto site_table = [&](size_t spark_width) {
+    TextTable table(headers, aligns);
+    for (size_t i = 0; i < shown; ++i) {
+      const TrendRow& row = r.rows[i];
+      std::vector<std::string> cells = {row.leak ? "LEAK" : "", format_value(row.stats.last, s.type, exact),
+                                        slope_text(row.stats, s.type, exact, false)};
+      if (hours) cells.push_back(slope_text(row.stats, s.type, exact, true));
+      cells.push_back(p_text(row.stats.mk.p_up));
+      cells.push_back(fmt::format("{:.0f}%", row.stats.grew_fraction * 100));
+      cells.push_back(sparkline(row.site->values, spark_width));
+      cells.push_back(row.name);
+      table.add_row(std::move(cells));
+    }
+    return table;
+  };
+  TextTable table = site_table(kSiteSparkline);
+  // On a narrow terminal the series gives way before the names do, down to kMinSparkline steps.
+  size_t fixed = table.natural_width(headers.size() - 1) + 2;
+  if (style.width && format != Format::markdown && fixed + kMinSiteName > style.width) {
+    size_t excess = fixed + kMinSiteName - style.width;
+    table = site_table(kSiteSparkline - std::min(excess, kSiteSparkline - kMinSparkline));
   }
   out += "\n";
   out += format == Format::markdown ? table.render_markdown() : table.render(style.width);
   if (shown < r.rows.size()) out += fmt::format("({} more sites; -n 0 shows all)\n", r.rows.size() - shown);
 
-  out += fmt::format(
-      "\nAnomalies: {} (steps whose change of the total or of a site has a robust z-score above the threshold)\n",
-      r.anomalies.size());
+  out += fmt::format("\nAnomalies: {} (outlying step changes of the total or a site, by robust z-score)\n",
+                     r.anomalies.size());
   for (const series::Anomaly& a : r.anomalies) {
     bool total = a.scope == "total";
     if (total)
@@ -126,16 +146,13 @@ std::string text_report(const Series& s, const TrendReport& r, const ReportStyle
     else
       out += fmt::format("  step {} ({}): {} in a site, total {}", a.step, basename_of(s.dumps[a.step].path), a.kind,
                          signed_value(a.delta, s.type, exact));
-    for (size_t i = 0; i < a.sites.size(); ++i) {
-      const series::AnomalySite& site = a.sites[i];
-      out += fmt::format("{}{} {}",
-                         i       ? ", "
-                         : total ? "; from "
-                                 : "; ",
-                         site.name, signed_value(site.delta, s.type, exact));
+    // The sites that made it, one a line: names are as long as they are.
+    out += a.sites.empty() ? "\n" : total ? ", from:\n" : ":\n";
+    for (const series::AnomalySite& site : a.sites) {
+      out += fmt::format("      {} {}", site.name, signed_value(site.delta, s.type, exact));
       if (!site.kind.empty()) out += fmt::format(" ({}, z {:.1f})", site.kind, site.z);
+      out += "\n";
     }
-    out += "\n";
   }
   if (r.limit) {
     out += fmt::format("\nForecast (--limit {}):\n", format_value(*r.limit, s.type, exact));

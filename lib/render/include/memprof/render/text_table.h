@@ -27,6 +27,11 @@ class TextTable {
   size_t rows() const { return rows_.size(); }
   bool empty() const { return rows_.empty(); }
 
+  // Terminal columns the first `columns` columns take at their widest, separators included: what
+  // callers measure before choosing what to leave out at a narrow width.
+  size_t natural_width(size_t columns) const;
+  size_t natural_width() const { return natural_width(headers_.size()); }
+
   // Each line starts with `indent` spaces; max_width 0 means no limit.
   std::string render(size_t max_width, size_t indent = 0) const;
   std::string render_markdown() const;
@@ -35,6 +40,8 @@ class TextTable {
   std::vector<std::string> headers_;
   std::vector<Align> aligns_;
   std::vector<std::vector<std::string>> rows_;
+
+  std::vector<size_t> column_widths() const;
 };
 
 std::string csv_field(std::string_view text);
