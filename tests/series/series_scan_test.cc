@@ -81,3 +81,30 @@ TEST_CASE("a frame in a data mapping is named after each dump's own mapping") {
   // The repeated line (code only) is one site with every dump's value.
   CHECK(a["app+0x1010"] == std::vector<double>{100, 200, 300, 400});
 }
+
+TEST_CASE("several anonymous mappings (heap and JIT code) are placed alike by the scan and the parser") {
+  TempDir dir;
+  // Dump 0 holds a frame in the rwxp (JIT) mapping and one in the rw-p heap; the heap moves 1 MiB
+  // up from dump 1 on. The scan must place both anonymous mappings of a dump together, as the
+  // full parse does: placed one at a time on first use, the heap took its place from the JIT
+  // mapping, overlapped it and lost its name in dump 0 only.
+  std::vector<std::string> paths;
+  for (int d = 0; d < 3; ++d) {
+    std::string heap = d == 0 ? "600000000" : "600000100";
+    std::string text = "heap_v2/1\n  t*: 2: 64 [0: 0]\n@ 0x700000000100 0x401000\n  t*: 1: 32 [0: 0]\n";
+    text += "@ 0x" + heap + "010 0x401000\n  t*: 1: 32 [0: 0]\n\nMAPPED_LIBRARIES:\n";
+    text += "00400000-00402000 r-xp 00000000 fe:00 1 /nonexistent/app\n";
+    text += heap + "000-" + (d == 0 ? "600000010" : "600000110") + "000 rw-p 00000000 00:00 0\n";
+    text += "700000000000-700000002000 rwxp 00000000 00:00 0\n";
+    paths.push_back(dir.path() + "/app.1." + std::to_string(d) + ".i" + std::to_string(d) + ".heap");
+    write_file(paths.back(), text);
+  }
+  auto a = site_values(paths, true);
+  auto b = site_values(paths, false);
+  CHECK(a == b);
+  // heap_v2/1 scales each record by 1/(1-exp(-32)): 32 within rounding.
+  for (const char* site : {"[anon]+0x10", "[anon]+0x100"}) {
+    REQUIRE_MESSAGE(a[site].size() == 3, site);
+    for (double v : a[site]) CHECK_MESSAGE(v == doctest::Approx(32), site);
+  }
+}

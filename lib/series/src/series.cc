@@ -240,6 +240,25 @@ class SeriesBuilder {
     }
   }
 
+  // What is placed with the mappings a dump's addresses fall in: the executable mappings of the
+  // same module (the symbolizer checks a binary against them), and all pathless mappings (heap
+  // arenas, JIT code) once one is used: they are one module of the union space, placed against
+  // each other, so placing only some of them would depend on which addresses came first.
+  static void mark_companions(const Profile& p, std::vector<char>& used) {
+    auto anonymous = [&](const Mapping& m) { return !m.path.valid() || p.str(m.path).empty(); };
+    std::vector<char> module_used(p.strings.size());
+    bool any_anonymous = false;
+    for (size_t i = 0; i < used.size(); ++i)
+      if (used[i]) {
+        if (anonymous(p.mappings[i])) any_anonymous = true;
+        else module_used[p.mappings[i].path.value()] = 1;
+      }
+    for (size_t i = 0; i < used.size(); ++i) {
+      const Mapping& m = p.mappings[i];
+      if (anonymous(m) ? any_anonymous : m.executable && module_used[m.path.value()]) used[i] = 1;
+    }
+  }
+
   Record record(uint32_t stack, const RawCounts& raw, const Values& v) const {
     bool alloc = is_alloc(options_.type);
     int64_t count = alloc ? raw.accum_objects : raw.cur_objects;
@@ -260,16 +279,9 @@ class SeriesBuilder {
 
   void add_raw(size_t index, const Profile& p, std::optional<ThreadIndex> thread) {
     std::vector<char> used(p.mappings.size());
-    std::vector<char> module_used(p.strings.size());
     for (const Location& loc : p.locations)
-      if (loc.mapping.valid()) {
-        used[loc.mapping.value()] = 1;
-        if (p.mappings[loc.mapping.value()].path.valid()) module_used[p.mappings[loc.mapping.value()].path.value()] = 1;
-      }
-    // The symbolizer checks a binary against the executable mappings of its module.
-    for (size_t i = 0; i < p.mappings.size(); ++i)
-      if (p.mappings[i].executable && p.mappings[i].path.valid() && module_used[p.mappings[i].path.value()])
-        used[i] = 1;
+      if (loc.mapping.valid()) used[loc.mapping.value()] = 1;
+    mark_companions(p, used);
     std::vector<MappingPlacement> placed = space_.place(p, used);
     std::vector<LocationId> loc_of(p.locations.size());
     for (size_t i = 0; i < p.locations.size(); ++i) loc_of[i] = space_.location(placed, p, p.locations[i]);
@@ -328,8 +340,14 @@ class SeriesBuilder {
       addresses_.insert(addresses_.end(), line_addresses_.begin(), line_addresses_.end());
     }
     const Profile& maps = scan.maps;
-    placed_.assign(maps.mappings.size(), MappingPlacement{});
-    placed_tried_.assign(maps.mappings.size(), 0);
+    // Every mapping the lines to resolve use is placed in one call, as the full parse does for
+    // all of a dump's (place() gives a module one delta per call, so one call per mapping could
+    // place them differently).
+    placed_used_.assign(maps.mappings.size(), 0);
+    for (uint64_t address : addresses_)
+      if (MappingId m = maps.mapping_for(address); m.valid()) placed_used_[m.value()] = 1;
+    mark_companions(maps, placed_used_);
+    placed_ = space_.place(maps, placed_used_);
     if (scan.sample_period > 1) out_.sampled = true;
     out_.sample_period = scan.sample_period;
     auto& records = records_[index];
@@ -363,20 +381,8 @@ class SeriesBuilder {
     return true;
   }
 
-  // The series location of an address of this dump; its mapping, and the executable mappings of
-  // the same module (the symbolizer checks a binary against them), are placed on first use.
+  // The series location of an address of this dump (its mapping was placed by add_scanned).
   LocationId locate(const Profile& maps, MappingId m, uint64_t address) {
-    if (m.valid() && !placed_tried_[m.value()]) {
-      std::vector<char> wanted(maps.mappings.size(), 0);
-      StringId path = maps.mappings[m.value()].path;
-      for (size_t i = 0; i < maps.mappings.size(); ++i)
-        if (!placed_tried_[i] &&
-            (i == m.value() || (maps.mappings[i].executable && path.valid() && maps.mappings[i].path == path)))
-          wanted[i] = placed_tried_[i] = 1;
-      std::vector<MappingPlacement> placed = space_.place(maps, wanted);
-      for (size_t i = 0; i < wanted.size(); ++i)
-        if (wanted[i]) placed_[i] = placed[i];
-    }
     return space_.location(placed_, maps, Location{.address = address, .mapping = m});
   }
 
@@ -526,7 +532,7 @@ class SeriesBuilder {
   std::vector<std::pair<uint32_t, uint32_t>> spans_;  // records' addresses in addresses_
   std::vector<uint64_t> addresses_, line_addresses_;
   std::vector<MappingPlacement> placed_;
-  std::vector<char> placed_tried_;
+  std::vector<char> placed_used_;
 };
 
 }  // namespace
