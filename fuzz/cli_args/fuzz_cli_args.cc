@@ -3,7 +3,8 @@
 // is exit status 0, 1 or 2, an error is reported once on one line ("memprof: error: ..."), and
 // nothing escapes as an exception or a crash.
 //
-// The words run in a private temporary directory holding small dumps (one process, three
+// The words run in a private temporary directory (the current directory during the call only)
+// holding small dumps (one process, three
 // snapshots), and never reach outside it: words with '/' or "..", standard input ('-') and the
 // commands that start or signal processes (record, ctl) are skipped, so a fuzzed `-o FILE`
 // writes only there.
@@ -50,13 +51,13 @@ std::string& sandbox() {
 void write_inputs() {
   if (sandbox().empty()) {
     char dir[] = "/tmp/memprof-fuzz-cli-XXXXXX";
-    if (!::mkdtemp(dir) || ::chdir(dir) != 0) std::abort();
+    if (!::mkdtemp(dir)) std::abort();
     sandbox() = dir;
     std::atexit([] { std::filesystem::remove_all(sandbox()); });
   }
   for (const auto& [name, scale] : {std::pair{"a.heap", 1}, std::pair{"jeprof.7.0.i0.heap", 1},
                                     std::pair{"jeprof.7.1.i1.heap", 2}, std::pair{"jeprof.7.2.i2.heap", 4}})
-    std::ofstream(name, std::ios::trunc) << dump_text(scale);
+    std::ofstream(sandbox() + "/" + name, std::ios::trunc) << dump_text(scale);
 }
 
 bool allowed(const std::vector<std::string>& words) {
@@ -87,9 +88,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (!words.empty() && words.back().empty()) words.pop_back();
   if (!allowed(words)) return 0;
+  // The command runs in the sandbox; libFuzzer, which writes the corpus and artifacts by the
+  // paths it was given, runs in the directory it started in.
   write_inputs();
+  std::filesystem::path home = std::filesystem::current_path();
+  std::filesystem::current_path(sandbox());
   std::ostringstream out, err;
   int status = memprof::cli::run_cli(words, out, err);
+  std::filesystem::current_path(home);
   bool help = err.str().empty() && status == 0;
   if (status < 0 || status > 2) __builtin_trap();
   if (status == 2 && err.str().find("memprof: error: ") == std::string::npos) __builtin_trap();

@@ -54,7 +54,7 @@ series::Series load_series_checked(std::vector<series::SeriesDump> dumps, const 
   } catch (const analyze::RegexError& e) {
     throw InputError(std::string("--focus/--ignore/--hide/--show-from: ") + e.what());
   }
-  for (const std::string& path : data.dumps_without_maps) warn_missing_maps(path, diag);
+  warn_missing_maps(data.dumps_without_maps, diag);
   warn_unresolved_modules(data.symbols, {data.last_dump_module_bytes, data.last_dump_bytes}, diag);
   if (s.sites) check_selection(filter_selection(data, s.filters), gates_set, diag);
   if (is_alloc(s.type) && !data.has_accum_data)

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "memprof/heapparse/dump_order.h"
+
 namespace memprof::cli {
 
 namespace {
@@ -26,6 +28,15 @@ ModuleShares leaf_module_shares(const Profile& p) {
 void warn_missing_maps(std::string_view dump_path, Diagnostics& diag) {
   diag.warn(fmt::format(
       "{}: no MAPPED_LIBRARIES section (the dump was cut short?): addresses cannot be resolved to names", dump_path));
+}
+
+void warn_missing_maps(const std::vector<std::string>& dump_paths, Diagnostics& diag) {
+  if (dump_paths.size() == 1) return warn_missing_maps(dump_paths.front(), diag);
+  if (dump_paths.empty()) return;
+  diag.warn(
+      fmt::format("{} dumps have no MAPPED_LIBRARIES section (cut short?): {}; their addresses cannot be "
+                  "resolved to names",
+                  dump_paths.size(), heapparse::describe_series(dump_paths)));
 }
 
 void warn_unresolved_modules(const symbolize::SymbolizeReport& report, const ModuleShares& shares, Diagnostics& diag) {

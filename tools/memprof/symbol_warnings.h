@@ -10,6 +10,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "memprof/profile/diagnostics.h"
 #include "memprof/profile/profile.h"
@@ -24,6 +25,8 @@ struct ModuleShares {
 };
 
 void warn_missing_maps(std::string_view dump_path, Diagnostics& diag);
+// One warning for all of a series' dumps without maps, however many.
+void warn_missing_maps(const std::vector<std::string>& dump_paths, Diagnostics& diag);
 void warn_unresolved_modules(const symbolize::SymbolizeReport& report, const ModuleShares& shares, Diagnostics& diag);
 // Both, for one symbolized dump.
 void warn_unresolved_modules(const Profile& profile, const symbolize::SymbolizeReport& report, Diagnostics& diag);

@@ -347,6 +347,18 @@ class Gzip {
   Gzip& operator=(const Gzip&) = delete;
 
   void write(std::string_view data, bool finish) {
+    // zlib counts input in 32-bit uInt: a larger piece goes in parts.
+    constexpr size_t kMaxIn = size_t{1} << 30;
+    while (data.size() > kMaxIn) {
+      write_part(data.substr(0, kMaxIn), false);
+      data.remove_prefix(kMaxIn);
+    }
+    write_part(data, finish);
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  void write_part(std::string_view data, bool finish) {
     zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
     zs_.avail_in = static_cast<uInt>(data.size());
     int flush = finish ? Z_FINISH : Z_NO_FLUSH;
@@ -360,9 +372,7 @@ class Gzip {
       out_.append(chunk.data(), chunk.size() - zs_.avail_out);
     } while (zs_.avail_out == 0 || (finish && rc != Z_STREAM_END));
   }
-  std::string take() { return std::move(out_); }
 
- private:
   z_stream zs_{};
   std::string out_;
 };
