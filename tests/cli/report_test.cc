@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "cli_json.h"
 #include "memprof/jestats/json_reader.h"
 #include "test_support.h"
 
@@ -15,17 +16,6 @@ namespace {
 
 std::string dump(int phase, const char* dir = MEMPROF_FIXTURE_DUMPS) {
   return std::string(dir) + "/phase" + std::to_string(phase) + ".heap";
-}
-
-JsonValue run_json(std::vector<std::string> args, int expected_status = 0) {
-  args.insert(args.begin(), MEMPROF_CLI);
-  args.push_back("--format");
-  args.push_back("json");
-  CommandResult r = run_command(args);
-  INFO("stderr: " << r.err);
-  REQUIRE(r.exit_code == expected_status);
-  jestats::JsonReader reader(r.out, "stdout");
-  return reader.next();
 }
 
 int64_t number(const JsonValue& v, std::string_view key) {

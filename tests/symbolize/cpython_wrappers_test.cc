@@ -9,6 +9,7 @@
 #include <map>
 #include <regex>
 
+#include "cli_json.h"
 #include "memprof/jestats/json_reader.h"
 #include "test_support.h"
 
@@ -28,16 +29,6 @@ std::string debug_file() {
   if (r.exit_code != 0 || !std::regex_search(r.out, m, std::regex("Build ID: ([0-9a-f]{2})([0-9a-f]+)"))) return {};
   std::string path = "/usr/lib/debug/.build-id/" + m[1].str() + "/" + m[2].str() + ".debug";
   return std::filesystem::exists(path) ? path : std::string();
-}
-
-JsonValue run_json(std::vector<std::string> args) {
-  args.insert(args.begin(), MEMPROF_CLI);
-  args.insert(args.end(), {"--format", "json"});
-  CommandResult r = run_command(args);
-  INFO("stderr: " << r.err);
-  REQUIRE(r.exit_code == 0);
-  jestats::JsonReader reader(r.out, "stdout");
-  return reader.next();
 }
 
 std::map<std::string, int64_t> rows(const JsonValue& top) {

@@ -11,6 +11,7 @@
 #include <regex>
 #include <thread>
 
+#include "cli_json.h"
 #include "memprof/jestats/json_reader.h"
 #include "test_support.h"
 
@@ -60,16 +61,6 @@ std::string make_redis_dump(const std::string& dir) {
   }
   FAIL("redis-server wrote no final dump in " << dir);
   return {};
-}
-
-JsonValue run_json(std::vector<std::string> args) {
-  args.insert(args.begin(), MEMPROF_CLI);
-  args.insert(args.end(), {"--format", "json"});
-  CommandResult r = run_command(args);
-  INFO("stderr: " << r.err);
-  REQUIRE(r.exit_code == 0);
-  jestats::JsonReader reader(r.out, "stdout");
-  return reader.next();
 }
 
 std::vector<std::string> row_names(const JsonValue& top) {
