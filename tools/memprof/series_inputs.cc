@@ -55,7 +55,8 @@ series::Series load_series_checked(std::vector<series::SeriesDump> dumps, const 
     throw InputError(std::string("--focus/--ignore/--hide/--show-from: ") + e.what());
   }
   warn_missing_maps(data.dumps_without_maps, diag);
-  warn_unresolved_modules(data.symbols, {data.last_dump_module_bytes, data.last_dump_bytes}, diag);
+  warn_unresolved_modules(
+      data.symbols, {data.last_dump_module_bytes, data.last_dump_bytes, is_alloc(s.type) ? "allocated" : "live"}, diag);
   if (s.sites) check_selection(filter_selection(data, s.filters), gates_set, diag);
   if (is_alloc(s.type) && !data.has_accum_data)
     throw InputError(

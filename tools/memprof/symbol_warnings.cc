@@ -47,11 +47,11 @@ void warn_unresolved_modules(const symbolize::SymbolizeReport& report, const Mod
     double share = it == shares.bytes.end() ? 0 : it->second / shares.total;
     if (share < kMaterialShare) continue;
     diag.warn(
-        fmt::format("{}: no symbols resolved, and {:.1f}% of the live bytes are allocated in it (build id {}); "
+        fmt::format("{}: no symbols resolved, and {:.1f}% of the {} bytes are allocated in it (build id {}); "
                     "install its debug symbols (the distribution's -dbgsym or -dbg package), point --debug-dir "
                     "at a directory with .build-id/xx/yyyy.debug files, or provide the file its .gnu_debuglink "
                     "names",
-                    m.dump_path, 100 * share, m.build_id.empty() ? std::string("unknown") : m.build_id));
+                    m.dump_path, 100 * share, shares.kind, m.build_id.empty() ? std::string("unknown") : m.build_id));
   }
 }
 

@@ -1,6 +1,6 @@
 // Warnings about names that could not be resolved, said once per dump (or series) and only when
 // they matter: a dump without its MAPPED_LIBRARIES section, and a module that was found but
-// resolved no symbol while holding a material share (>= 1%) of the live bytes.
+// resolved no symbol while holding a material share (>= 1%) of the live (or allocated) bytes.
 //
 //   symbolize::SymbolizeReport report = symbolize::symbolize_auto(profile, options, diag);
 //   warn_unresolved_modules(profile, report, diag);
@@ -22,6 +22,7 @@ namespace memprof::cli {
 struct ModuleShares {
   std::map<std::string, double, std::less<>> bytes;
   double total = 0;
+  std::string_view kind = "live";  // "allocated" when counted from the cumulative profile
 };
 
 void warn_missing_maps(std::string_view dump_path, Diagnostics& diag);

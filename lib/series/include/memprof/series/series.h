@@ -72,7 +72,8 @@ struct Series {
   analyze::FrameProfile merged;   // SeriesOptions::merged only
 
   // What the caller needs to warn about names and filters (the library only reports): what the
-  // symbolizer found per module, the bytes allocated (leaf frame) in each module in the last dump,
+  // symbolizer found per module, the bytes allocated (leaf frame) in each module in the last dump
+  // (of the sample type's family: live bytes, or the cumulative ones for the alloc types),
   // the dumps without a maps section, and which filter patterns matched at least one frame.
   symbolize::SymbolizeReport symbols;
   std::map<std::string, double, std::less<>> last_dump_module_bytes;
