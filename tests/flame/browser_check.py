@@ -16,25 +16,15 @@ Exits 77 (skipped) when Chromium is not installed.
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from browser import check, chromium, have_chromium  # noqa: E402
 
 SVG = "{http://www.w3.org/2000/svg}"
 
-
-def chromium(args, timeout=120):
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    profile = tempfile.mkdtemp()
-    try:
-        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--hide-scrollbars", "--user-data-dir=" + profile] + args
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def dom(path, fragment, extra=()):
@@ -103,15 +93,10 @@ def classes(el):
     return set((el.get("class") or "").split())
 
 
-def check(cond, message):
-    if not cond:
-        sys.exit("FAIL: " + message)
-    print("ok:", message)
-
 
 def main():
     memprof, dumps, out = sys.argv[1:4]
-    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+    if not have_chromium():
         print("chromium not installed: skipped")
         return 77
     os.makedirs(out, exist_ok=True)

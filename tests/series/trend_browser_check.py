@@ -12,10 +12,11 @@ Exits 77 (skipped) when Chromium is not installed.
 import glob
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from browser import check, chromium, have_chromium  # noqa: E402
 
 HARNESS = """<!DOCTYPE html><html><body><pre id="result">pending</pre>
 <iframe id="f" src="trend.svg" width="1100" height="520" onload="run()"></iframe>
@@ -42,27 +43,11 @@ function run() {
 """
 
 
-def chromium(args):
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    profile = tempfile.mkdtemp()
-    try:
-        return subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                               "--disable-background-networking", "--disable-component-update",
-                               "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + profile] + args,
-                              capture_output=True, text=True, timeout=120)
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-def check(cond, message):
-    if not cond:
-        sys.exit("FAIL: " + message)
-    print("ok:", message)
 
 
 def main():
     memprof, fixture, out = sys.argv[1:4]
-    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+    if not have_chromium():
         print("chromium not installed: skipped")
         return 77
     os.makedirs(out, exist_ok=True)
