@@ -31,15 +31,15 @@ int64_t number(const JsonValue& v, std::string_view key) {
 
 TEST_CASE("diff --growth-only hides the sites that shrank, and only those") {
   // Phase 3 -> phase 1: the leak shrinks by 20 x 4 KiB; nothing grows.
-  JsonValue all = memprof_json({"diff", "-n", "0", fixture_dump(3), fixture_dump(1)});
+  JsonValue all = run_json({"diff", "-n", "0", fixture_dump(3), fixture_dump(1)});
   REQUIRE(row(all, "fixture::leak_site"));
   CHECK(number(*row(all, "fixture::leak_site"), "delta") == -20 * 4096);
-  JsonValue growth = memprof_json({"diff", "-n", "0", "--growth-only", fixture_dump(3), fixture_dump(1)});
+  JsonValue growth = run_json({"diff", "-n", "0", "--growth-only", fixture_dump(3), fixture_dump(1)});
   CHECK_FALSE(row(growth, "fixture::leak_site"));
   for (const JsonValue& r : growth.find("rows")->items) CHECK(number(r, "delta") > 0);
   CHECK(number(growth, "delta") == number(all, "delta"));  // the total change is still the total
   // Phase 1 -> phase 3: growth only, so the flag hides nothing.
-  JsonValue up = memprof_json({"diff", "-n", "0", "--growth-only", fixture_dump(1), fixture_dump(3)});
+  JsonValue up = run_json({"diff", "-n", "0", "--growth-only", fixture_dump(1), fixture_dump(3)});
   REQUIRE(row(up, "fixture::leak_site"));
   CHECK(number(*row(up, "fixture::leak_site"), "delta") == 20 * 4096);
 }
@@ -47,7 +47,7 @@ TEST_CASE("diff --growth-only hides the sites that shrank, and only those") {
 TEST_CASE("diff --normalize scales the base by the ratio of the dumps' header totals") {
   const double t1 = static_cast<double>(header_totals(fixture_dump(1))[1]);
   const double t3 = static_cast<double>(header_totals(fixture_dump(3))[1]);
-  JsonValue d = memprof_json({"diff", "-n", "0", "--normalize", fixture_dump(1), fixture_dump(3)});
+  JsonValue d = run_json({"diff", "-n", "0", "--normalize", fixture_dump(1), fixture_dump(3)});
   // The leak: 30 x 4 KiB now against 10 x 4 KiB scaled up; the churn (8 x 16 KiB in both) now
   // looks like it shrank, by the same ratio.
   REQUIRE(row(d, "fixture::leak_site"));
@@ -58,12 +58,12 @@ TEST_CASE("diff --normalize scales the base by the ratio of the dumps' header to
         doctest::Approx(8 * 16384 - 8 * 16384 * t3 / t1).epsilon(0.001));
   CHECK(std::llabs(number(d, "delta")) <= 1);  // scaled to the same total: no net change
   // Without --normalize the churn did not change.
-  CHECK_FALSE(row(memprof_json({"diff", "-n", "0", fixture_dump(1), fixture_dump(3)}), "fixture::churn_site"));
+  CHECK_FALSE(row(run_json({"diff", "-n", "0", fixture_dump(1), fixture_dump(3)}), "fixture::churn_site"));
 }
 
 TEST_CASE("info --symbols: the fixture binary used, its build id, every one of its addresses resolved") {
   std::string dump = fixture_dump(1);
-  JsonValue info = memprof_json({"info", "--symbols", dump});
+  JsonValue info = run_json({"info", "--symbols", dump});
   const JsonValue* symbols = info.find("files")->items[0].find("symbols");
   REQUIRE(symbols);
   const JsonValue* fixture = nullptr;

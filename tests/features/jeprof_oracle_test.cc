@@ -102,7 +102,7 @@ TEST_CASE("top --tree: each caller's cumulative bytes as jeprof counts them, eac
     return;
   }
   const Report& jeprof = jeprof_inuse_phase3();
-  JsonValue tree = memprof_json({"top", "--tree", "--min-percent", "0", fixture_dump(3)});
+  JsonValue tree = run_json({"top", "--tree", "--min-percent", "0", fixture_dump(3)});
   CHECK(tree.find("total")->as_i64() == jeprof.total);
   const JsonValue* main_node = find_node(tree, "main");
   REQUIRE(main_node);
@@ -140,7 +140,7 @@ TEST_CASE("top --peek: callers and callees of a function, with jeprof's and the 
     return;
   }
   const Report& jeprof = jeprof_inuse_phase3();
-  JsonValue peek = memprof_json({"top", "--peek", "^fixture::run_phase$", fixture_dump(3)});
+  JsonValue peek = run_json({"top", "--peek", "^fixture::run_phase$", fixture_dump(3)});
   REQUIRE(peek.find("entries")->items.size() == 1);
   const JsonValue& e = peek.find("entries")->items[0];
   CHECK(e.find("name")->text == "fixture::run_phase");

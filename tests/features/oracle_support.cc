@@ -13,19 +13,9 @@ std::string fixture_dump(int phase, const char* dir) {
   return std::string(dir) + "/phase" + std::to_string(phase) + ".heap";
 }
 
-jestats::JsonValue memprof_json(std::vector<std::string> args, int expected_status) {
-  args.insert(args.begin(), MEMPROF_CLI);
-  args.insert(args.end(), {"--format", "json"});
-  CommandResult r = run_command(args);
-  INFO("memprof stderr: " << r.err);
-  REQUIRE(r.exit_code == expected_status);
-  jestats::JsonReader reader(r.out, "stdout");
-  return reader.next();
-}
-
 Report memprof_report(std::vector<std::string> args) {
   bool diff = args.front() == "diff";
-  jestats::JsonValue doc = memprof_json(std::move(args));
+  jestats::JsonValue doc = run_json(std::move(args));
   Report report;
   report.total = doc.find(diff ? "delta" : "total")->as_i64().value();
   for (const jestats::JsonValue& row : doc.find("rows")->items) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_json.h"
 #include "memprof/jestats/json_reader.h"
 
 namespace memprof::test {
@@ -24,7 +25,6 @@ struct Report {
   std::map<std::string, int64_t> flat, cum;
 };
 
-jestats::JsonValue memprof_json(std::vector<std::string> args, int expected_status = 0);
 Report memprof_report(std::vector<std::string> args);
 
 // `jeprof --text --show_bytes ARGS BINARY DUMP`: "Total: N B" and rows "flat % % cum % name".
