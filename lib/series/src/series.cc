@@ -168,6 +168,7 @@ class SeriesBuilder {
     epoch_ids_ = {};
     addresses_ = {};
     line_addresses_ = {};
+    address_mappings_ = {};
     line_of_ = {};
     spans_ = {};
     if (options_.frames.thread && !thread_found_)
@@ -344,8 +345,11 @@ class SeriesBuilder {
     // all of a dump's (place() gives a module one delta per call, so one call per mapping could
     // place them differently).
     placed_used_.assign(maps.mappings.size(), 0);
-    for (uint64_t address : addresses_)
-      if (MappingId m = maps.mapping_for(address); m.valid()) placed_used_[m.value()] = 1;
+    address_mappings_.resize(addresses_.size());
+    for (size_t a = 0; a < addresses_.size(); ++a) {
+      address_mappings_[a] = maps.mapping_for(addresses_[a]);
+      if (address_mappings_[a].valid()) placed_used_[address_mappings_[a].value()] = 1;
+    }
     mark_companions(maps, placed_used_);
     placed_ = space_.place(maps, placed_used_);
     if (scan.sample_period > 1) out_.sampled = true;
@@ -362,7 +366,7 @@ class SeriesBuilder {
         bool stable = true;
         for (uint32_t a = spans_[k].first; a < spans_[k].first + spans_[k].second; ++a) {
           uint64_t address = addresses_[a];
-          MappingId m = maps.mapping_for(address);
+          MappingId m = address_mappings_[a];
           bool code = !scan.has_maps_section || (m.valid() && maps.mappings[m.value()].executable);
           stable = stable && code;
           frames.push_back(
@@ -531,6 +535,7 @@ class SeriesBuilder {
   std::vector<uint32_t> line_of_;
   std::vector<std::pair<uint32_t, uint32_t>> spans_;  // records' addresses in addresses_
   std::vector<uint64_t> addresses_, line_addresses_;
+  std::vector<MappingId> address_mappings_;  // the mapping of each of addresses_
   std::vector<MappingPlacement> placed_;
   std::vector<char> placed_used_;
 };
