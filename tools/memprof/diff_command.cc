@@ -31,10 +31,8 @@ int run_diff(DiffCommandOptions& o) {
   Diagnostics diag;
   if (o.profile.inputs.empty()) o.profile.inputs = newest_dumps(2, diag);
   if (o.profile.inputs.size() < 2) throw InputError("diff needs at least two dumps: BASE NEW (or BASE MID... NEW)");
-  std::vector<std::string> ordered;
-  for (series::SeriesDump& d : ordered_series(o.profile.inputs, o.keep_order, diag))
-    ordered.push_back(std::move(d.path));
-  o.profile.inputs = std::move(ordered);
+  std::vector<series::SeriesDump> dumps = ordered_series(o.profile.inputs, o.keep_order, diag);
+  for (size_t i = 0; i < dumps.size(); ++i) o.profile.inputs[i] = dumps[i].path;
   flush_warnings(diag);
 
   analyze::Suppressions rules;
@@ -45,7 +43,7 @@ int run_diff(DiffCommandOptions& o) {
   SampleType type = o.profile.sample_type();
   if (o.profile.inputs.size() >= kSeriesEngineMinDumps && !o.suppressions) {  // a series: symbolized once
     uint64_t period = 0;
-    analyze::DiffTable table = diff_series(o.profile.inputs, o.profile, {.normalize = o.normalize},
+    analyze::DiffTable table = diff_series(std::move(dumps), o.profile, {.normalize = o.normalize},
                                            o.gates.growth || o.gates.site_growth, period, diag);
     flush_warnings(diag);
     render::GateResult gates = render::check_diff_gates(table, o.gates, o.profile.exact_bytes);

@@ -77,11 +77,11 @@ analyze::FrameProfile load_summed_profile(const std::vector<std::string>& paths,
   return std::move(data.merged);
 }
 
-analyze::DiffTable diff_series(const std::vector<std::string>& paths, const ProfileOptions& options,
+analyze::DiffTable diff_series(std::vector<series::SeriesDump> dumps, const ProfileOptions& options,
                                const analyze::DiffOptions& diff, bool gates_set, uint64_t& sample_period,
                                Diagnostics& diag) {
   series::SeriesOptions s = series_options(options);
-  series::Series data = load_series_checked(series::order_dumps(paths, true), s, gates_set, diag);
+  series::Series data = load_series_checked(std::move(dumps), s, gates_set, diag);
   sample_period = data.sample_period;
   std::vector<analyze::SiteValues> sites;
   for (series::SiteSeries& site : data.sites) sites.push_back({std::move(site.name), std::move(site.values)});

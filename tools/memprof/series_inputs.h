@@ -37,8 +37,8 @@ series::Series load_series_checked(std::vector<series::SeriesDump> dumps, const 
 analyze::FrameProfile load_summed_profile(const std::vector<std::string>& paths, const ProfileOptions& options,
                                           Diagnostics& diag);
 
-// The diff table of a series, in the given order, with the profile filters applied.
-analyze::DiffTable diff_series(const std::vector<std::string>& paths, const ProfileOptions& options,
+// The diff table of a series (as ordered_series gives it), with the profile filters applied.
+analyze::DiffTable diff_series(std::vector<series::SeriesDump> dumps, const ProfileOptions& options,
                                const analyze::DiffOptions& diff, bool gates_set, uint64_t& sample_period,
                                Diagnostics& diag);
 
